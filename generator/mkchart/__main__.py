@@ -1,0 +1,3 @@
+from mkchart.cli import main
+
+main()

@@ -1,0 +1,146 @@
+"""The answers model: every key a chart is generated from, its type, default and rule.
+
+Attribute names are the answers-file keys, camelCase like Helm values, so that flags
+(`--set probe.style=tcp`), answers files, batch files and values.yaml all say the same
+thing. A field without a default is required; its default then comes from the name or
+the server-type profile (see `mkchart.answers`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mkchart import validators as v
+
+PROBE_STYLES = ("http", "tcp", "exec")
+
+
+def doc(text: str, check: v.Check | None = None, choices: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Field metadata: the reference text, the rule and, for a choice, its options."""
+    return {"doc": text, "check": check, "choices": choices}
+
+
+# ruff's N815 (mixedCase class attributes) is off for this module: see the docstring.
+
+
+@dataclass(frozen=True, kw_only=True)
+class Image:
+    repository: str = field(metadata=doc(
+        "Image to run, without its tag; include your registry host for Harbor, "
+        "e.g. harbor.example.com/book/tomcat.", v.image_repository))
+    tag: str = field(metadata=doc(
+        "Image tag, a pinned version; empty and 'latest' are refused.", v.image_tag))
+    pullPolicy: str = field(default="IfNotPresent", metadata=doc(
+        "When the kubelet pulls the image.", v.pull_policy, v.PULL_POLICIES))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Probe:
+    style: str = field(default="http", metadata=doc(
+        "Business-level health check: http (GET livenessPath/readinessPath), tcp (connect "
+        "to the port) or exec (run command in the container).", None, PROBE_STYLES))
+    livenessPath: str = field(default="/healthz", metadata=doc(
+        "HTTP path of the liveness check (style http).", v.http_path))
+    readinessPath: str = field(default="/readiness", metadata=doc(
+        "HTTP path of the readiness check (style http).", v.http_path))
+    port: int | None = field(default=None, metadata=doc(
+        "Port the checks use (styles http and tcp); empty means the container port.", v.port))
+    command: tuple[str, ...] = field(default=("cat", "/tmp/health"), metadata=doc(
+        "Command the checks run (style exec); exit code 0 means healthy.", v.non_empty_list))
+    initialDelaySeconds: int = field(default=15, metadata=doc(
+        "Seconds before the first liveness check.", v.not_negative))
+    readinessInitialDelaySeconds: int = field(default=5, metadata=doc(
+        "Seconds before the first readiness check.", v.not_negative))
+    timeoutSeconds: int = field(default=1, metadata=doc(
+        "Seconds a check may take; keep it under periodSeconds.", v.positive))
+    periodSeconds: int = field(default=10, metadata=doc(
+        "Seconds between checks.", v.positive))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    env: dict[str, str] = field(default_factory=dict, metadata=doc(
+        "Environment values, kept in the chart's ConfigMap and passed to the container.",
+        v.env_names))
+    args: tuple[str, ...] = field(default=(), metadata=doc(
+        "Command-line arguments, kept in the ConfigMap; they replace the image's CMD."))
+    files: tuple[str, ...] = field(default=(), metadata=doc(
+        "Local config files copied into the chart (files/config/) and mounted one by one "
+        "at mountPath from the ConfigMap. Relative paths are read from the answers file's "
+        "folder, or the current folder.", v.config_file_names))
+    mountPath: str = field(metadata=doc(
+        "Folder in the container where config files appear.", v.absolute_path))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Persistence:
+    enabled: bool = field(default=False, metadata=doc(
+        "Keep data on a PersistentVolumeClaim (shared storage such as GlusterFS); when "
+        "false, mountPath is an emptyDir that lives as long as the pod."))
+    size: str = field(default="1Gi", metadata=doc("Size of the claim.", v.quantity))
+    storageClass: str = field(default="", metadata=doc(
+        "StorageClass of the claim, e.g. glusterfs; empty uses the cluster's default.",
+        v.subdomain_or_empty))
+    accessMode: str = field(default="ReadWriteOnce", metadata=doc(
+        "Access mode of the claim.", v.access_mode, v.ACCESS_MODES))
+    mountPath: str = field(metadata=doc(
+        "Folder in the container where the data lives.", v.absolute_path))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ingress:
+    enabled: bool = field(default=False, metadata=doc("Expose the service through an Ingress."))
+    host: str = field(default="", metadata=doc(
+        "Host name of the Ingress; empty means NAME.domain.", v.host_or_empty))
+    domain: str = field(default="example.com", metadata=doc(
+        "Domain that builds the default host; set it once for a fleet in batch defaults.",
+        v.host_or_empty))
+    path: str = field(default="/", metadata=doc("URL path routed to the service.", v.http_path))
+    className: str = field(default="", metadata=doc(
+        "IngressClass, e.g. nginx; empty uses the cluster's default.", v.subdomain_or_empty))
+    tlsSecret: str = field(default="", metadata=doc(
+        "Secret holding the TLS certificate for host; empty means plain HTTP.",
+        v.subdomain_or_empty))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quantities:
+    cpu: str = field(metadata=doc("CPU, e.g. 250m or 1.", v.quantity))
+    memory: str = field(metadata=doc("Memory, e.g. 512Mi or 1Gi.", v.quantity))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Resources:
+    requests: Quantities = field(metadata=doc("What the scheduler reserves for the container."))
+    limits: Quantities = field(metadata=doc("The most the container may use."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Answers:
+    name: str = field(metadata=doc(
+        "Chart and service name, business-servertype-identifier such as book-tomcat-n1: "
+        "lowercase letters, digits and '-', starting with a letter, at most 63.", v.chart_name))
+    business: str = field(metadata=doc(
+        "Business (product) the service belongs to; from the name's first part.",
+        v.dns_label_or_empty))
+    serverType: str = field(metadata=doc(
+        "Server type: picks the profile of default image, port, probe, paths and user."))
+    instance: str = field(default="", metadata=doc(
+        "Instance identifier, e.g. n1 or m1; from the name's last part.", v.dns_label_or_empty))
+    image: Image = field(metadata=doc("Container image."))
+    port: int = field(metadata=doc("Port the container listens on.", v.port))
+    probe: Probe = field(default_factory=Probe, metadata=doc("Health checks."))
+    config: Config = field(metadata=doc("Configuration kept out of the image, in a ConfigMap."))
+    persistence: Persistence = field(metadata=doc("Persistent data."))
+    ingress: Ingress = field(default_factory=Ingress, metadata=doc("Outside access."))
+    timezone: str = field(default="Asia/Shanghai", metadata=doc(
+        "Time zone of the container, set through the TZ variable.", v.timezone))
+    timezoneFromHost: bool = field(default=False, metadata=doc(
+        "Also mount the node's /usr/share/zoneinfo/TIMEZONE at /etc/localtime (the seed's "
+        "way). A hostPath volume: the pod then no longer meets the restricted or baseline "
+        "Pod Security Standard."))
+    replicas: int = field(default=1, metadata=doc("Number of pods.", v.positive))
+    resources: Resources = field(metadata=doc("Requests and limits of the container."))
+    imagePullSecrets: tuple[str, ...] = field(default=(), metadata=doc(
+        "Secrets for pulling from a private registry such as Harbor.", v.secret_names))

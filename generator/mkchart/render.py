@@ -1,0 +1,81 @@
+"""Rendering: answers -> {relative path: bytes}. Pure: no file is read or written here
+except the skeleton itself, which is loaded and compiled once per process."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from mkchart.context import chart_context
+from mkchart.model import Answers
+from mkchart.resources import skeleton_dir
+
+Rendered = dict[str, bytes]
+
+# Where config files given as answers go inside the chart (read by .Files.Glob).
+CONFIG_FILES_DIR = "files/config"
+# The chart's own record of its answers (issue #4 builds regeneration on it).
+ANSWERS_FILE = ".mkchart.yaml"
+
+
+@dataclass(frozen=True)
+class _Template:
+    path: Any  # jinja2.Template of the relative path
+    body: Any  # jinja2.Template of the content
+
+
+@cache
+def _skeleton() -> tuple[_Template, ...]:
+    """Compile every file of chart-skeleton/ once, with the delimiters cookiecutter.json sets.
+
+    The environment mirrors cookiecutter's (strict undefined, trailing newline kept), so a
+    template that works here works under `cookiecutter` too.
+    """
+    from jinja2 import Environment, StrictUndefined
+
+    root = skeleton_dir()
+    settings = json.loads((root / "cookiecutter.json").read_text(encoding="utf-8"))
+    env = Environment(
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+        **settings["_jinja2_env_vars"],
+    )
+    (project,) = [p for p in root.iterdir() if p.is_dir() and "cookiecutter" in p.name]
+    templates = []
+    for file in sorted(project.rglob("*")):
+        if file.is_file():
+            relative = file.relative_to(project).as_posix()
+            templates.append(_Template(
+                path=env.from_string(relative),
+                body=env.from_string(file.read_text(encoding="utf-8")),
+            ))
+    return tuple(templates)
+
+
+def render(answers: Answers, config_files: dict[str, bytes] | None = None) -> Rendered:
+    """Render a whole chart. `config_files` maps file names to their contents (the
+    `config.files` answers, already read); they land in files/config/."""
+    config_files = config_files or {}
+    context = {"cookiecutter": chart_context(answers, list(config_files))}
+    rendered: Rendered = {}
+    for template in _skeleton():
+        rendered[template.path.render(context)] = template.body.render(context).encode("utf-8")
+    for name, content in config_files.items():
+        rendered[f"{CONFIG_FILES_DIR}/{name}"] = content
+    return rendered
+
+
+def cookiecutter_defaults(answers: Answers) -> dict[str, Any]:
+    """What chart-skeleton/cookiecutter.json holds: the context of `answers` plus the
+    template settings, so plain `cookiecutter --no-input` renders the same chart."""
+    settings = json.loads((skeleton_dir() / "cookiecutter.json").read_text(encoding="utf-8"))
+    private = {k: v for k, v in settings.items() if k.startswith("_")}
+    return {**chart_context(answers, []), **private}
+
+
+def skeleton_root() -> Path:
+    return skeleton_dir()
