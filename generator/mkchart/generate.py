@@ -10,7 +10,8 @@ from mkchart import answersfile, yamlio
 from mkchart.answers import Resolved, parse_sets, resolve
 from mkchart.errors import InvalidAnswer, InvalidAnswers
 from mkchart.model import Answers
-from mkchart.render import ANSWERS_FILE, Rendered, render
+from mkchart.layout import ANSWERS_FILE
+from mkchart.render import Rendered, render
 from mkchart.write import write_new_chart
 
 

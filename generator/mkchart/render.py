@@ -11,15 +11,12 @@ from typing import Any
 
 from mkchart import __version__
 from mkchart.context import chart_context
+from mkchart.layout import CONFIG_FILES_DIR
 from mkchart.model import Answers
 from mkchart.resources import skeleton_dir
 
 Rendered = dict[str, bytes]
 
-# Where config files given as answers go inside the chart (read by .Files.Glob).
-CONFIG_FILES_DIR = "files/config"
-# The chart's own record of its answers (issue #4 builds regeneration on it).
-ANSWERS_FILE = ".mkchart.yaml"
 
 
 @dataclass(frozen=True)

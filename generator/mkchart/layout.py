@@ -1,0 +1,27 @@
+"""Every path of a generated chart, named once; the code and the tests both use these."""
+
+from __future__ import annotations
+
+CHART_YAML = "Chart.yaml"
+VALUES_YAML = "values.yaml"
+HELMIGNORE = ".helmignore"
+CHARTS_DIR = "charts"
+CHARTS_KEEP = "charts/.gitkeep"
+HELPERS = "templates/_helpers.tpl"
+NOTES = "templates/NOTES.txt"
+DEPLOYMENT = "templates/deployment.yaml"
+SERVICE = "templates/service.yaml"
+CONFIGMAP = "templates/configmap.yaml"
+INGRESS = "templates/ingress.yaml"
+PVC = "templates/pvc.yaml"
+SERVICE_ACCOUNT = "templates/serviceaccount.yaml"
+TEST_CONNECTION = "templates/tests/test-connection.yaml"
+# The chart's own record of its answers (excluded from packages by .helmignore).
+ANSWERS_FILE = ".mkchart.yaml"
+# Where config files given as answers go inside the chart (read by .Files.Glob).
+CONFIG_FILES_DIR = "files/config"
+
+SKELETON_FILES = (
+    HELMIGNORE, CHART_YAML, CHARTS_KEEP, NOTES, HELPERS, CONFIGMAP, DEPLOYMENT, INGRESS, PVC,
+    SERVICE, SERVICE_ACCOUNT, TEST_CONNECTION, VALUES_YAML,
+)
