@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from mkchart import answersfile, yamlio
 from mkchart.answers import Resolved, parse_sets, resolve
 from mkchart.errors import InvalidAnswer, InvalidAnswers
 from mkchart.model import Answers
-from mkchart.layout import ANSWERS_FILE
+from mkchart.layout import ANSWERS_FILE, CONFIG_FILES_DIR
 from mkchart.render import Rendered, render
 from mkchart.write import write_new_chart
 
@@ -95,9 +96,16 @@ class Plan:
         return self.resolved.answers
 
 
+def recorded_answers(answers: Answers, config_files: dict[str, bytes]) -> Answers:
+    """The answers as the chart records them: config files point at the chart's own copies
+    (files/config/NAME), which become the files to edit and what `regen` reads."""
+    chart_paths = tuple(f"{CONFIG_FILES_DIR}/{name}" for name in config_files)
+    return dataclasses.replace(answers, config=dataclasses.replace(answers.config, files=chart_paths))
+
+
 def plan_chart(resolved: Resolved, config_files: dict[str, bytes]) -> Plan:
     files = render(resolved.answers, config_files)
-    files[ANSWERS_FILE] = answersfile.dump(resolved.answers)
+    files[ANSWERS_FILE] = answersfile.dump(recorded_answers(resolved.answers, config_files))
     return Plan(resolved, files)
 
 
