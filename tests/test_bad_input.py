@@ -1,0 +1,161 @@
+"""Bad input: one clear message naming the field, the rule and a fix; exit code 2; no
+traceback; nothing written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import Run
+from mkchart.errors import EXIT_BAD_INPUT
+
+
+def _entries(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if ".cache" not in p.parts}
+
+
+def _refused(mkchart: Run, tmp_path: Path, *args: str, must_say: tuple[str, ...]) -> str:
+    before = _entries(tmp_path)
+    result = mkchart("new", "--no-input", *args)
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert "Traceback" not in result.output
+    assert result.stdout == "", "errors go to stderr"
+    message = result.stderr
+    assert message.startswith("mkchart: error: ")
+    for text in must_say:
+        assert text in message, f"{text!r} not in {message!r}"
+    assert _entries(tmp_path) == before, "nothing may be written"
+    return message
+
+
+@pytest.mark.parametrize(("name", "rule"), [
+    ("Book-tomcat-n1", "lowercase"),
+    ("book_tomcat_n1", "lowercase letters a-z, digits and '-'"),
+    ("1book-tomcat", "must start with a lowercase letter"),
+    ("-book-tomcat", "must start with a lowercase letter"),
+    ("book-tomcat-", "must not end with '-'"),
+    ("b" * 64, "at most 63 characters (it has 64)"),
+    ("", "must not be empty"),
+    ("../x", "lowercase letters a-z"),
+])
+def test_invalid_names(name: str, rule: str, mkchart: Run, tmp_path: Path) -> None:
+    _refused(mkchart, tmp_path, "--", name, must_say=("name: ", rule, "e.g. book-tomcat-n1"))
+
+
+def test_63_characters_is_fine(mkchart: Run) -> None:
+    assert mkchart("new", "b" * 56 + "-tomcat", "--no-input").exit_code == 0
+
+
+def test_unknown_server_type(mkchart: Run, tmp_path: Path) -> None:
+    _refused(mkchart, tmp_path, "book-x-n1", "--set", "serverType=weblogic",
+             must_say=("serverType: unknown server type 'weblogic'", "use one of", "tomcat"))
+
+
+@pytest.mark.parametrize(("tag", "rule"), [("", "an image tag is required"), ("latest", "'latest' is not allowed"),
+                                           ("LATEST", "'latest' is not allowed"), ("-x", "must be a Docker tag")])
+def test_bad_tags(tag: str, rule: str, mkchart: Run, tmp_path: Path) -> None:
+    _refused(mkchart, tmp_path, "book-tomcat-n1", "--set", f"image.tag={tag}", must_say=("image.tag: ", rule))
+
+
+def test_tag_inside_repository_is_refused(mkchart: Run, tmp_path: Path) -> None:
+    _refused(mkchart, tmp_path, "book-tomcat-n1", "--set", "image.repository=tomcat:latest",
+             must_say=("image.repository: ", "give the tag as image.tag"))
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "70000", "-1"])
+def test_port_out_of_range(port: str, mkchart: Run, tmp_path: Path) -> None:
+    _refused(mkchart, tmp_path, "book-tomcat-n1", "--set", f"port={port}", must_say=("port: ", "1 to 65535"))
+
+
+def test_port_not_a_number(mkchart: Run, tmp_path: Path) -> None:
+    _refused(mkchart, tmp_path, "book-tomcat-n1", "--set", "port=http", must_say=("port: must be a whole number",))
+
+
+def test_unknown_key_in_answers_file(mkchart: Run, tmp_path: Path) -> None:
+    (tmp_path / "answers.yaml").write_text("image:\n  tga: 9.0.85\n")
+    _refused(mkchart, tmp_path, "book-tomcat-n1", "--answers", "answers.yaml",
+             must_say=("answers.yaml: image.tga: unknown key", "did you mean 'tag'?"))
+
+
+def test_wrong_type_in_answers_file(mkchart: Run, tmp_path: Path) -> None:
+    (tmp_path / "answers.yaml").write_text("replicas: three\npersistence:\n  enabled: maybe\n")
+    message = _refused(mkchart, tmp_path, "book-tomcat-n1", "--answers", "answers.yaml",
+                       must_say=("2 answers are invalid", "replicas: must be a whole number",
+                                 "persistence.enabled: must be true or false"))
+    assert message.count("\n  - ") == 2
+
+
+def test_float_tag_asks_for_quotes(mkchart: Run, tmp_path: Path) -> None:
+    (tmp_path / "answers.yaml").write_text("image:\n  tag: 1.10\n")
+    _refused(mkchart, tmp_path, "book-tomcat-n1", "--answers", "answers.yaml",
+             must_say=("image.tag: must be a string", 'quote it in YAML, e.g. tag: "1.1"'))
+
+
+def test_malformed_yaml(mkchart: Run, tmp_path: Path) -> None:
+    (tmp_path / "answers.yaml").write_text("image:\n  tag: [9.0\nport: 80\n")
+    _refused(mkchart, tmp_path, "book-tomcat-n1", "--answers", "answers.yaml",
+             must_say=("answers.yaml: not valid YAML (line", "fix the YAML syntax"))
+
+
+def test_answers_file_not_a_mapping(mkchart: Run, tmp_path: Path) -> None:
+    (tmp_path / "answers.yaml").write_text("- port: 80\n")
+    _refused(mkchart, tmp_path, "book-tomcat-n1", "--answers", "answers.yaml",
+             must_say=("the top level must be a mapping",))
+
+
+def test_missing_answers_file(mkchart: Run, tmp_path: Path) -> None:
+    _refused(mkchart, tmp_path, "book-tomcat-n1", "--answers", "nope.yaml", must_say=("nope.yaml: file not found",))
+
+
+def test_set_without_equals(mkchart: Run, tmp_path: Path) -> None:
+    _refused(mkchart, tmp_path, "book-tomcat-n1", "--set", "port", must_say=("--set 'port': expected KEY=VALUE",))
+
+
+def test_set_unknown_key(mkchart: Run, tmp_path: Path) -> None:
+    _refused(mkchart, tmp_path, "book-tomcat-n1", "--set", "probe.stlye=tcp",
+             must_say=("probe.stlye: unknown key", "did you mean 'probe.style'?"))
+
+
+def test_missing_config_file(mkchart: Run, tmp_path: Path) -> None:
+    _refused(mkchart, tmp_path, "book-tomcat-n1", "--set", "config.files=conf/server.xml",
+             must_say=("config.files[0]: file not found", "server.xml"))
+
+
+def test_bad_env_name(mkchart: Run, tmp_path: Path) -> None:
+    _refused(mkchart, tmp_path, "book-tomcat-n1", "--set", "config.env.JAVA-OPTS=x",
+             must_say=("config.env: 'JAVA-OPTS' is not an environment variable name",))
+
+
+def test_generic_type_needs_an_image(mkchart: Run, tmp_path: Path) -> None:
+    _refused(mkchart, tmp_path, "book-worker-n1",
+             must_say=("missing answers: image.repository, image.tag", "generic profile",
+                       "--set image.repository=..."))
+
+
+def test_existing_target_is_not_overwritten(mkchart: Run, tmp_path: Path) -> None:
+    target = tmp_path / "book-tomcat-n1"
+    target.mkdir()
+    (target / "values.yaml").write_text("mine\n")
+    _refused(mkchart, tmp_path, "book-tomcat-n1", must_say=("already exists", "--force", "mkchart regen"))
+    assert (target / "values.yaml").read_text() == "mine\n"
+
+
+def test_force_replaces_the_target(mkchart: Run, tmp_path: Path) -> None:
+    target = tmp_path / "book-tomcat-n1"
+    target.mkdir()
+    (target / "stale.txt").write_text("old\n")
+    assert mkchart("new", "book-tomcat-n1", "--no-input", "--force").exit_code == 0
+    assert not (target / "stale.txt").exists() and (target / "Chart.yaml").exists()
+    assert [p.name for p in tmp_path.iterdir() if "mkchart" in p.name] == [], "no temporary folder left"
+
+
+def test_a_real_process_prints_no_traceback(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "mkchart", "new", "Bad_Name", "--no-input"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == EXIT_BAD_INPUT
+    assert result.stderr.startswith("mkchart: error: name: 'Bad_Name'")
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
