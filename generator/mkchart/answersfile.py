@@ -23,5 +23,5 @@ def dump(answers: Answers, extra: dict[str, Any] | None = None) -> bytes:
     }
     if extra:
         document.update(extra)
-    text = HEADER.format(name=answers.name) + yamlio.dump_round_trip(document)
+    text = HEADER.format(name=answers.name) + yamlio.dump_plain(document)
     return text.encode("utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -72,3 +73,68 @@ def dump_round_trip(data: Any) -> str:
     buffer = io.StringIO()
     _round_trip().dump(data, buffer)
     return buffer.getvalue()
+
+
+# --- a fast emitter for plain trees -------------------------------------------------------
+# ruamel's emitter costs ~8 ms per answers file, more than rendering a whole chart; batch
+# runs write hundreds of them. Trees mkchart writes hold only mappings, lists, strings,
+# integers and booleans, so a small emitter with conservative quoting does the job.
+
+_PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_./@+-]*( [A-Za-z0-9_./@+-]+)*")
+_RESERVED = {"y", "yes", "n", "no", "true", "false", "on", "off", "null", "~"}
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if value is None:
+        return "null"
+    text = str(value)
+    if _PLAIN.fullmatch(text) and text.lower() not in _RESERVED and not text.endswith(":"):
+        return text
+    return _double_quoted(text)
+
+
+def _double_quoted(text: str) -> str:
+    # YAML's double-quoted escapes; unlike JSON's, \U takes astral characters whole.
+    out = []
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char.isprintable():
+            out.append(char)
+        elif ord(char) <= 0xFF:
+            out.append(f"\\x{ord(char):02x}")
+        elif ord(char) <= 0xFFFF:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    return '"' + "".join(out) + '"'
+
+
+def _emit(node: Any, indent: int, out: list[str]) -> None:
+    pad = " " * indent
+    for key, value in node.items():
+        head = f"{pad}{_scalar(key)}:"
+        if isinstance(value, dict) and value:
+            out.append(head)
+            _emit(value, indent + 2, out)
+        elif isinstance(value, list | tuple) and value:
+            out.append(head)
+            for item in value:
+                out.append(f"{pad}  - {_scalar(item)}")
+        elif isinstance(value, dict):
+            out.append(f"{head} {{}}")
+        elif isinstance(value, list | tuple):
+            out.append(f"{head} []")
+        else:
+            out.append(f"{head} {_scalar(value)}")
+
+
+def dump_plain(tree: dict[str, Any]) -> str:
+    """Block-style YAML for a tree of mappings, lists of scalars and scalars."""
+    out: list[str] = []
+    _emit(tree, 0, out)
+    return "\n".join(out) + "\n"
