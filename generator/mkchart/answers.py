@@ -146,6 +146,35 @@ def _unknown_key(path: str, known: list[str]) -> InvalidAnswer:
     return InvalidAnswer(path, "unknown key", hint + " (docs/answers.md lists every key)")
 
 
+def _leaf(f: dataclasses.Field[Any], tp: Any, raw: Any, path: str, problems: list[InvalidAnswer]) -> tuple[bool, Any]:
+    """Convert and check one leaf value: (True, value), or (False, None) with the problem noted."""
+    value = _convert(tp, raw, path, problems)
+    if value is None and raw is not None:
+        return False, None
+    check = f.metadata.get("check")
+    problem = check(value) if check and value is not None else None
+    choices = f.metadata.get("choices")
+    if problem is None and choices and value not in choices:
+        problem = "must be one of " + ", ".join(choices)
+    if problem:
+        problems.append(InvalidAnswer(path, problem))
+        return False, None
+    return True, value
+
+
+def check_answer(path: str, raw: Any) -> Any:
+    """One answer checked by exactly the rules `resolve` applies: its value, or `InvalidAnswer`.
+
+    The interactive session calls this for each typed answer, so a rule is never copied.
+    """
+    key = keys()[path]
+    problems: list[InvalidAnswer] = []
+    ok, value = _leaf(key.field, key.type, raw, path, problems)
+    if not ok:
+        raise problems[0]
+    return value
+
+
 def _build(cls: type, raw: Mapping[str, Any], prefix: str, problems: list[InvalidAnswer], missing: list[str]) -> Any:
     hints = _hints(cls)
     known = [f.name for f in dataclasses.fields(cls)]
@@ -163,18 +192,9 @@ def _build(cls: type, raw: Mapping[str, Any], prefix: str, problems: list[Invali
                     continue
                 values[f.name] = _build(tp, raw[f.name], path + ".", problems, missing)
                 continue
-            value = _convert(tp, raw[f.name], path, problems)
-            if value is None and raw[f.name] is not None:
-                continue
-            check = f.metadata.get("check")
-            problem = check(value) if check and value is not None else None
-            choices = f.metadata.get("choices")
-            if problem is None and choices and value not in choices:
-                problem = "must be one of " + ", ".join(choices)
-            if problem:
-                problems.append(InvalidAnswer(path, problem))
-                continue
-            values[f.name] = value
+            ok, value = _leaf(f, tp, raw[f.name], path, problems)
+            if ok:
+                values[f.name] = value
         elif _is_model(tp):
             values[f.name] = _build(tp, {}, path + ".", problems, missing)
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
@@ -204,7 +224,7 @@ class Resolved:
     notes: tuple[str, ...]  # things worth telling the user, such as a generic profile
 
 
-def _lookup(tree: Mapping[str, Any], path: str) -> Any:
+def lookup(tree: Mapping[str, Any], path: str) -> Any:
     node: Any = tree
     for part in path.split("."):
         if not isinstance(node, Mapping) or part not in node:
@@ -225,6 +245,26 @@ def resolve(
 ) -> Resolved:
     """Layer the inputs, pick the profile and validate: one `Answers`, or an error listing
     every problem (`InvalidAnswers`) or every missing key (`MissingAnswers`)."""
+    merged, notes = layered(name, file_layer, set_layer, source)
+    problems: list[InvalidAnswer] = []
+    missing: list[str] = []
+    answers = _build(Answers, merged, "", problems, missing)
+    if problems:
+        raise InvalidAnswers(problems, source)
+    if missing:
+        raise MissingAnswers(missing, notes)
+    return Resolved(answers=answers, notes=tuple(notes))
+
+
+def layered(
+    name: str | None,
+    file_layer: Mapping[str, Any] | None = None,
+    set_layer: Mapping[str, Any] | None = None,
+    source: str | None = None,
+) -> tuple[Tree, list[str]]:
+    """Every layer merged into one raw tree (profile < name parts < file < --set), with
+    the name and server type checked, since the profile depends on them. The leaves are
+    not validated yet: the interactive session reads its defaults from this tree."""
     file_layer = dict(file_layer or {})
     set_layer = dict(set_layer or {})
     top: Tree = deep_merge(file_layer, set_layer)
@@ -232,7 +272,6 @@ def resolve(
         top["name"] = name
     chosen_name = top.get("name")
     notes: list[str] = []
-    problems: list[InvalidAnswer] = []
     if chosen_name is None:
         raise MissingAnswers(["name"])
     if not isinstance(chosen_name, str):
@@ -261,14 +300,7 @@ def resolve(
     profile = profiles.get(server_type)
     top["serverType"] = profile.name
 
-    merged = deep_merge(deep_merge(profile.defaults, name_layer(parts)), top)
-    missing: list[str] = []
-    answers = _build(Answers, merged, "", problems, missing)
-    if problems:
-        raise InvalidAnswers(problems, source)
-    if missing:
-        raise MissingAnswers(missing, notes)
-    return Resolved(answers=answers, notes=tuple(notes))
+    return deep_merge(deep_merge(profile.defaults, name_layer(parts)), top), notes
 
 
 # --- --set KEY=VALUE ------------------------------------------------------------------
@@ -313,6 +345,11 @@ def _parse_text(tp: Any, text: str, path: str) -> Any:
             pairs[key] = value
         return pairs
     return text
+
+
+def parse_text(path: str, text: str) -> Any:
+    """Typed text for the key `path`, read as `--set` reads it; raises `InvalidAnswer`."""
+    return _parse_text(keys()[path].type, text, path)
 
 
 def parse_sets(pairs: list[str]) -> Tree:
@@ -376,6 +413,6 @@ def to_tree(answers: Any) -> Tree:
 
 
 __all__ = [
-    "PROBE_STYLES", "Key", "Resolved", "deep_merge", "iter_keys", "keys", "parse_sets",
-    "resolve", "to_tree",
+    "PROBE_STYLES", "Key", "Resolved", "check_answer", "deep_merge", "iter_keys", "keys",
+    "layered", "lookup", "parse_sets", "parse_text", "resolve", "to_tree",
 ]

@@ -58,7 +58,7 @@ class MissingAnswers(MkchartError):
     def __init__(self, keys: list[str], notes: list[str] | None = None) -> None:
         self.keys = keys
         listed = ", ".join(keys)
-        example = " ".join(f"--set {key}=..." for key in keys)
+        example = " ".join("NAME (the argument)" if key == "name" else f"--set {key}=..." for key in keys)
         hint = f"give each with {example}, or in an answers file (--answers FILE)"
         if notes:
             hint = "\n  ".join([*notes, hint])

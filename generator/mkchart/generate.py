@@ -55,9 +55,14 @@ def read_layers(inputs: Inputs, cwd: Path | None = None) -> Layers:
 
 def read_config_files(answers: Answers, base: Path) -> dict[str, bytes]:
     """Read every `config.files` path; a missing or unreadable file is an answer error."""
+    return read_config_paths(answers.config.files, base)
+
+
+def read_config_paths(paths: tuple[str, ...], base: Path) -> dict[str, bytes]:
+    """Read config files by path, relative ones from `base`; raises `InvalidAnswers`."""
     contents: dict[str, bytes] = {}
     problems: list[InvalidAnswer] = []
-    for index, given in enumerate(answers.config.files):
+    for index, given in enumerate(paths):
         path = Path(given).expanduser()
         if not path.is_absolute():
             path = base / path

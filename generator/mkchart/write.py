@@ -23,15 +23,8 @@ def _fill(directory: Path, files: Mapping[str, bytes]) -> None:
         path.write_bytes(content)
 
 
-def write_new_chart(target: Path, files: Mapping[str, bytes], force: bool = False) -> None:
-    """Write `files` as the folder `target`, atomically.
-
-    The chart is written into a temporary folder beside `target` and renamed into place,
-    so an error at any point leaves no half-written chart. An existing `target` is
-    replaced only with `force`; it is moved aside first and deleted only once the new
-    chart is in place.
-    """
-    target = target.absolute()
+def check_target(target: Path, force: bool = False) -> None:
+    """Refuse a target that exists (unless `force`), before any work is done for it."""
     if target.exists() or target.is_symlink():
         if not target.is_dir() or target.is_symlink():
             raise TargetExists(
@@ -44,6 +37,18 @@ def write_new_chart(target: Path, files: Mapping[str, bytes], force: bool = Fals
                 "to update a chart keep your edits with `mkchart regen`; "
                 "to replace it and lose its files, add --force",
             )
+
+
+def write_new_chart(target: Path, files: Mapping[str, bytes], force: bool = False) -> None:
+    """Write `files` as the folder `target`, atomically.
+
+    The chart is written into a temporary folder beside `target` and renamed into place,
+    so an error at any point leaves no half-written chart. An existing `target` is
+    replaced only with `force`; it is moved aside first and deleted only once the new
+    chart is in place.
+    """
+    target = target.absolute()
+    check_target(target, force)
     parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
