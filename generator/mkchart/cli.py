@@ -41,7 +41,7 @@ def user_errors() -> Iterator[None]:
         _say(f"mkchart: {error}")
         raise typer.Exit(error.exit_code) from None
     except MkchartError as error:
-        _say(f"mkchart: error: {error}")
+        _say(f"mkchart: {t('e.error')}: {error}")
         raise typer.Exit(error.exit_code) from None
     except (KeyboardInterrupt, EOFError):
         # Ctrl-C or end of input: end on a fresh line, since the prompt may still be open.
@@ -126,9 +126,9 @@ def new(
             return
         plan = plan_from_inputs(inputs)
         for note in plan.resolved.notes:
-            _say(f"mkchart: note: {note}")
+            _say(f"mkchart: {t('e.note')}: {note}")
         target = new_chart(plan, output_dir, force=force)
-        typer.echo(f"Wrote chart {plan.answers.name} ({len(plan.files)} files) to {target}")
+        typer.echo(t("w.wrote", name=plan.answers.name, count=len(plan.files), target=target))
         typer.echo(f"Next: helm lint --strict {target} && helm template {plan.answers.name} {target}")
 
 
