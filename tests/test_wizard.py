@@ -226,3 +226,14 @@ def test_without_a_terminal_nothing_is_asked(mkchart: Run, tmp_path: Path) -> No
     result = mkchart("new", "book-tomcat-n1", input="latest\n")
     assert result.exit_code == 0 and "Business" not in result.output
     assert (tmp_path / "book-tomcat-n1").is_dir()
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "image.tag: 'latest' is not allowed"),
+    ("zh", "image.tag: 不允许使用 'latest'"),
+])
+def test_errors_speak_the_chosen_language(mkchart: Run, lang: str, expected: str) -> None:
+    result = mkchart("new", "book-tomcat-n1", "--no-input", "--set", "image.tag=latest", "--lang", lang)
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert expected in result.output
+    assert "Traceback" not in result.output
