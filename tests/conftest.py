@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mkchart.cli import app
+from mkchart.i18n import set_language
 
 # The Kubernetes minor versions mkchart claims to support (docs/reference.md says the same).
 KUBE_VERSIONS = ("1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36", "1.37")
@@ -36,9 +37,11 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # No test may read a developer's CI variable or write a real user cache.
     for name in list(os.environ):
-        if name.startswith("MKCHART_"):
+        if name.startswith("MKCHART_") or name in ("CI", "LC_ALL", "LC_MESSAGES", "LANG"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("MKCHART_CACHE_DIR", str(tmp_path / ".cache"))
+    # The language is per process; an in-process run with --lang zh must not leak into the next test.
+    set_language("en")
 
 
 class Run:

@@ -17,7 +17,9 @@ from functools import cache
 from typing import Any
 
 from mkchart import profiles
+from mkchart import validators as v
 from mkchart.errors import InvalidAnswer, InvalidAnswers, MissingAnswers, UsageError
+from mkchart.i18n import t
 from mkchart.model import PROBE_STYLES, Answers
 from mkchart.naming import NameParts, name_problem, split_name
 
@@ -85,10 +87,9 @@ def _sections() -> set[str]:
 
 
 def _type_name(tp: Any) -> str:
-    return {str: "a string", int: "a whole number", bool: "true or false"}.get(
-        tp, "a list of strings" if typing.get_origin(tp) is tuple else
-        "a mapping of names to strings" if typing.get_origin(tp) is dict else "a value"
-    )
+    kind = {str: "str", int: "int", bool: "bool"}.get(
+        tp, "list" if typing.get_origin(tp) is tuple else "dict" if typing.get_origin(tp) is dict else "value")
+    return t(f"e.type.{kind}")
 
 
 def _convert(tp: Any, raw: Any, path: str, problems: list[InvalidAnswer]) -> Any:
@@ -100,7 +101,7 @@ def _convert(tp: Any, raw: Any, path: str, problems: list[InvalidAnswer]) -> Any
         origin = typing.get_origin(tp)
     if _is_model(tp):
         if not isinstance(raw, Mapping):
-            problems.append(InvalidAnswer(path, f"must be a mapping of keys, not {raw!r}"))
+            problems.append(InvalidAnswer(path, t("e.mapping", value=repr(raw))))
             return None
         return _build(tp, raw, path + ".", problems, [])
     if tp is bool:
@@ -116,8 +117,8 @@ def _convert(tp: Any, raw: Any, path: str, problems: list[InvalidAnswer]) -> Any
             return str(raw)
         if isinstance(raw, float):
             problems.append(InvalidAnswer(
-                path, f"must be a string, but YAML read {raw!r} as a number",
-                f"quote it in YAML, e.g. {path.rsplit('.', 1)[-1]}: \"{raw}\""))
+                path, t("e.yaml_number", value=repr(raw)),
+                t("e.yaml_number.hint", key=path.rsplit(".", 1)[-1], raw=raw)))
             return None
     elif origin is tuple:
         if isinstance(raw, list | tuple) and all(_is_scalar(item) for item in raw):
@@ -125,7 +126,7 @@ def _convert(tp: Any, raw: Any, path: str, problems: list[InvalidAnswer]) -> Any
     elif origin is dict:
         if isinstance(raw, Mapping) and all(_is_scalar(item) for item in raw.values()):
             return {str(k): _scalar_text(item) for k, item in raw.items()}
-    problems.append(InvalidAnswer(path, f"must be {_type_name(tp)}, not {raw!r}"))
+    problems.append(InvalidAnswer(path, t("e.type", type=_type_name(tp), value=repr(raw))))
     return None
 
 
@@ -142,8 +143,37 @@ def _scalar_text(value: Any) -> str:
 def _unknown_key(path: str, known: list[str]) -> InvalidAnswer:
     name = path.rsplit(".", 1)[-1]
     close = difflib.get_close_matches(name, known, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else "known keys here: " + ", ".join(known)
-    return InvalidAnswer(path, "unknown key", hint + " (docs/answers.md lists every key)")
+    hint = t("e.did_you_mean", close=close[0]) if close else t("e.known_keys", keys=", ".join(known))
+    return InvalidAnswer(path, t("e.unknown_key"), t("e.unknown_key.hint", hint=hint))
+
+
+def _leaf(f: dataclasses.Field[Any], tp: Any, raw: Any, path: str, problems: list[InvalidAnswer]) -> tuple[bool, Any]:
+    """Convert and check one leaf value: (True, value), or (False, None) with the problem noted."""
+    value = _convert(tp, raw, path, problems)
+    if value is None and raw is not None:
+        return False, None
+    check = f.metadata.get("check")
+    problem = check(value) if check and value is not None else None
+    choices = f.metadata.get("choices")
+    if problem is None and choices and value not in choices:
+        problem = v.one_of(choices)
+    if problem:
+        problems.append(InvalidAnswer(path, problem))
+        return False, None
+    return True, value
+
+
+def check_answer(path: str, raw: Any) -> Any:
+    """One answer checked by exactly the rules `resolve` applies: its value, or `InvalidAnswer`.
+
+    The interactive session calls this for each typed answer, so a rule is never copied.
+    """
+    key = keys()[path]
+    problems: list[InvalidAnswer] = []
+    ok, value = _leaf(key.field, key.type, raw, path, problems)
+    if not ok:
+        raise problems[0]
+    return value
 
 
 def _build(cls: type, raw: Mapping[str, Any], prefix: str, problems: list[InvalidAnswer], missing: list[str]) -> Any:
@@ -159,22 +189,13 @@ def _build(cls: type, raw: Mapping[str, Any], prefix: str, problems: list[Invali
         if f.name in raw:
             if _is_model(tp):
                 if not isinstance(raw[f.name], Mapping):
-                    problems.append(InvalidAnswer(path, f"must be a mapping of keys, not {raw[f.name]!r}"))
+                    problems.append(InvalidAnswer(path, t("e.mapping", value=repr(raw[f.name]))))
                     continue
                 values[f.name] = _build(tp, raw[f.name], path + ".", problems, missing)
                 continue
-            value = _convert(tp, raw[f.name], path, problems)
-            if value is None and raw[f.name] is not None:
-                continue
-            check = f.metadata.get("check")
-            problem = check(value) if check and value is not None else None
-            choices = f.metadata.get("choices")
-            if problem is None and choices and value not in choices:
-                problem = "must be one of " + ", ".join(choices)
-            if problem:
-                problems.append(InvalidAnswer(path, problem))
-                continue
-            values[f.name] = value
+            ok, value = _leaf(f, tp, raw[f.name], path, problems)
+            if ok:
+                values[f.name] = value
         elif _is_model(tp):
             values[f.name] = _build(tp, {}, path + ".", problems, missing)
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
@@ -204,7 +225,7 @@ class Resolved:
     notes: tuple[str, ...]  # things worth telling the user, such as a generic profile
 
 
-def _lookup(tree: Mapping[str, Any], path: str) -> Any:
+def lookup(tree: Mapping[str, Any], path: str) -> Any:
     node: Any = tree
     for part in path.split("."):
         if not isinstance(node, Mapping) or part not in node:
@@ -225,43 +246,8 @@ def resolve(
 ) -> Resolved:
     """Layer the inputs, pick the profile and validate: one `Answers`, or an error listing
     every problem (`InvalidAnswers`) or every missing key (`MissingAnswers`)."""
-    file_layer = dict(file_layer or {})
-    set_layer = dict(set_layer or {})
-    top: Tree = deep_merge(file_layer, set_layer)
-    if name is not None:
-        top["name"] = name
-    chosen_name = top.get("name")
-    notes: list[str] = []
+    merged, notes = layered(name, file_layer, set_layer, source)
     problems: list[InvalidAnswer] = []
-    if chosen_name is None:
-        raise MissingAnswers(["name"])
-    if not isinstance(chosen_name, str):
-        raise InvalidAnswers([InvalidAnswer("name", f"must be a string, not {chosen_name!r}")], source)
-    problem = name_problem(chosen_name)
-    if problem:
-        raise InvalidAnswers([InvalidAnswer(
-            "name", f"{chosen_name!r} {problem}",
-            "use business-servertype-identifier in lowercase, e.g. book-tomcat-n1")], source)
-
-    spellings = profiles.type_spellings()
-    parts = split_name(chosen_name, spellings)
-    server_type = top.get("serverType")
-    if server_type is None:
-        server_type = parts.server_type or profiles.GENERIC
-        if parts.unknown_type:
-            notes.append(
-                f"'{parts.unknown_type}' in the name is no known server type, so the generic "
-                f"profile is used (known: {', '.join(profiles.all_profiles())}); "
-                "set serverType to choose one"
-            )
-    if not isinstance(server_type, str) or server_type not in spellings:
-        raise InvalidAnswers([InvalidAnswer(
-            "serverType", f"unknown server type {server_type!r}",
-            "use one of " + ", ".join(profiles.all_profiles()) + " (or generic for anything else)")], source)
-    profile = profiles.get(server_type)
-    top["serverType"] = profile.name
-
-    merged = deep_merge(deep_merge(profile.defaults, name_layer(parts)), top)
     missing: list[str] = []
     answers = _build(Answers, merged, "", problems, missing)
     if problems:
@@ -269,6 +255,49 @@ def resolve(
     if missing:
         raise MissingAnswers(missing, notes)
     return Resolved(answers=answers, notes=tuple(notes))
+
+
+def layered(
+    name: str | None,
+    file_layer: Mapping[str, Any] | None = None,
+    set_layer: Mapping[str, Any] | None = None,
+    source: str | None = None,
+) -> tuple[Tree, list[str]]:
+    """Every layer merged into one raw tree (profile < name parts < file < --set), with
+    the name and server type checked, since the profile depends on them. The leaves are
+    not validated yet: the interactive session reads its defaults from this tree."""
+    file_layer = dict(file_layer or {})
+    set_layer = dict(set_layer or {})
+    top: Tree = deep_merge(file_layer, set_layer)
+    if name is not None:
+        top["name"] = name
+    chosen_name = top.get("name")
+    notes: list[str] = []
+    if chosen_name is None:
+        raise MissingAnswers(["name"])
+    if not isinstance(chosen_name, str):
+        raise InvalidAnswers([InvalidAnswer("name", t("e.type", type=t("e.type.str"), value=repr(chosen_name)))], source)
+    problem = name_problem(chosen_name)
+    if problem:
+        raise InvalidAnswers([InvalidAnswer(
+            "name", f"{chosen_name!r} {problem}",
+            t("e.name.hint"))], source)
+
+    spellings = profiles.type_spellings()
+    parts = split_name(chosen_name, spellings)
+    server_type = top.get("serverType")
+    if server_type is None:
+        server_type = parts.server_type or profiles.GENERIC
+        if parts.unknown_type:
+            notes.append(t("e.generic_note", part=parts.unknown_type, known=", ".join(profiles.all_profiles())))
+    if not isinstance(server_type, str) or server_type not in spellings:
+        raise InvalidAnswers([InvalidAnswer(
+            "serverType", t("e.unknown_type", value=repr(server_type)),
+            t("e.unknown_type.hint", known=", ".join(profiles.all_profiles())))], source)
+    profile = profiles.get(server_type)
+    top["serverType"] = profile.name
+
+    return deep_merge(deep_merge(profile.defaults, name_layer(parts)), top), notes
 
 
 # --- --set KEY=VALUE ------------------------------------------------------------------
@@ -288,19 +317,19 @@ def _parse_text(tp: Any, text: str, path: str) -> Any:
             return True
         if lowered in ("false", "no", "off", "0"):
             return False
-        raise InvalidAnswer(path, f"must be true or false, not {text!r}")
+        raise InvalidAnswer(path, t("e.type", type=t("e.type.bool"), value=repr(text)))
     if tp is int:
         try:
             return int(text)
         except ValueError:
-            raise InvalidAnswer(path, f"must be a whole number, not {text!r}") from None
+            raise InvalidAnswer(path, t("e.type", type=t("e.type.int"), value=repr(text))) from None
     if origin is tuple:
         if text.startswith("["):
             from mkchart import yamlio
 
             value = yamlio.parse(text, f"--set {path}")
             if not isinstance(value, list):
-                raise InvalidAnswer(path, "must be a list such as [a, b]")
+                raise InvalidAnswer(path, t("e.list"))
             return value
         return [item for item in text.split(",") if item != ""]
     if origin is dict:
@@ -308,11 +337,15 @@ def _parse_text(tp: Any, text: str, path: str) -> Any:
         for item in filter(None, text.split(",")):
             key, sep, value = item.partition("=")
             if not sep:
-                raise InvalidAnswer(path, f"expects NAME=VALUE pairs separated by ',', not {item!r}",
-                                    f"or set one entry: --set {path}.NAME=VALUE")
+                raise InvalidAnswer(path, t("e.pairs", item=repr(item)), t("e.pairs.hint", path=path))
             pairs[key] = value
         return pairs
     return text
+
+
+def parse_text(path: str, text: str) -> Any:
+    """Typed text for the key `path`, read as `--set` reads it; raises `InvalidAnswer`."""
+    return _parse_text(keys()[path].type, text, path)
 
 
 def parse_sets(pairs: list[str]) -> Tree:
@@ -327,10 +360,7 @@ def parse_sets(pairs: list[str]) -> Tree:
         key, sep, text = pair.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise UsageError(
-                f"--set {pair!r}: expected KEY=VALUE",
-                "for example --set image.tag=9.0.85 (keys are listed in docs/answers.md)",
-            )
+            raise UsageError(t("e.set_format", pair=repr(pair)), t("e.set_format.hint"))
         try:
             if key in table:
                 value = _parse_text(table[key].type, text, key)
@@ -342,8 +372,8 @@ def parse_sets(pairs: list[str]) -> Tree:
             else:
                 known = sorted(table)
                 close = difflib.get_close_matches(key, known, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "docs/answers.md lists every key"
-                raise InvalidAnswer(key, "unknown key", hint)
+                hint = t("e.did_you_mean", close=close[0]) if close else t("e.keys_doc")
+                raise InvalidAnswer(key, t("e.unknown_key"), hint)
         except InvalidAnswer as problem:
             problems.append(problem)
             continue
@@ -376,6 +406,6 @@ def to_tree(answers: Any) -> Tree:
 
 
 __all__ = [
-    "PROBE_STYLES", "Key", "Resolved", "deep_merge", "iter_keys", "keys", "parse_sets",
-    "resolve", "to_tree",
+    "PROBE_STYLES", "Key", "Resolved", "check_answer", "deep_merge", "iter_keys", "keys",
+    "layered", "lookup", "parse_sets", "parse_text", "resolve", "to_tree",
 ]

@@ -6,6 +6,7 @@ Heavy modules are imported inside the commands so `mkchart --help` starts fast.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from mkchart.errors import EXIT_INTERRUPTED, Interrupted, MkchartError
+from mkchart.errors import EXIT_INTERRUPTED, Interrupted, MkchartError, UsageError
+from mkchart.i18n import LANGUAGES, detect, set_language, t
 
 app = typer.Typer(
     name="mkchart",
@@ -35,11 +37,15 @@ def user_errors() -> Iterator[None]:
     """Turn a user mistake into its message on stderr and its exit code; bugs still crash."""
     try:
         yield
-    except MkchartError as error:
-        _say(f"mkchart: error: {error}")
+    except Interrupted as error:
+        _say(f"mkchart: {error}")
         raise typer.Exit(error.exit_code) from None
-    except KeyboardInterrupt:
-        _say(f"mkchart: {Interrupted('interrupted').message}; nothing was written")
+    except MkchartError as error:
+        _say(f"mkchart: {t('e.error')}: {error}")
+        raise typer.Exit(error.exit_code) from None
+    except (KeyboardInterrupt, EOFError):
+        # Ctrl-C or end of input: end on a fresh line, since the prompt may still be open.
+        _say(f"\nmkchart: {t('w.interrupted')}")
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
@@ -55,9 +61,26 @@ SetOpt = Annotated[Optional[list[str]], typer.Option(  # noqa: UP007
 OutputDir = Annotated[Path, typer.Option(
     "--output-dir", "-o", envvar="MKCHART_OUTPUT_DIR", file_okay=False,
     help="Folder in which the chart folder NAME is created.")]
+Lang = Annotated[Optional[str], typer.Option(  # noqa: UP007
+    "--lang", envvar="MKCHART_LANG", metavar="en|zh",
+    help="Language of questions and messages (default: from LC_ALL, LC_MESSAGES or LANG).")]
 Force = Annotated[bool, typer.Option(
     "--force", envvar="MKCHART_FORCE",
     help="Replace an existing chart folder (its files are lost; prefer `mkchart regen`).")]
+
+
+def choose_language(flag: str | None) -> None:
+    """Set the language once for this process: --lang/MKCHART_LANG, else the locale."""
+    if flag is not None and flag not in LANGUAGES:
+        raise UsageError(f"--lang {flag!r}: must be one of {', '.join(LANGUAGES)}")
+    set_language(detect(flag, os.environ))
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):  # no stdin at all, or a closed one
+        return False
 
 
 def _version(value: bool) -> None:
@@ -85,16 +108,27 @@ def new(
     set_: SetOpt = None,
     output_dir: OutputDir = Path("."),
     force: Force = False,
+    lang: Lang = None,
 ) -> None:
-    """Generate a new chart NAME from flags, an answers file and the server type's defaults."""
-    with user_errors():
-        from mkchart.generate import Inputs, new_chart, plan_from_inputs
+    """Generate a new chart NAME: asks at a terminal, else takes flags, --answers and defaults.
 
-        plan = plan_from_inputs(Inputs(name=name, answers_file=answers, sets=tuple(set_ or ())))
+    Without a terminal, with --no-input or with CI set, nothing is ever asked.
+    """
+    with user_errors():
+        choose_language(lang)
+        from mkchart.generate import Inputs, new_chart, plan_from_inputs, read_layers
+        from mkchart import wizard
+
+        inputs = Inputs(name=name, answers_file=answers, sets=tuple(set_ or ()))
+        if wizard.wanted(no_input, os.environ, _stdin_is_terminal()):
+            session = wizard.Session.from_layers(read_layers(inputs))
+            wizard.run(session, output_dir, force, ask=input, say=typer.echo)
+            return
+        plan = plan_from_inputs(inputs)
         for note in plan.resolved.notes:
-            _say(f"mkchart: note: {note}")
+            _say(f"mkchart: {t('e.note')}: {note}")
         target = new_chart(plan, output_dir, force=force)
-        typer.echo(f"Wrote chart {plan.answers.name} ({len(plan.files)} files) to {target}")
+        typer.echo(t("w.wrote", name=plan.answers.name, count=len(plan.files), target=target))
         typer.echo(f"Next: helm lint --strict {target} && helm template {plan.answers.name} {target}")
 
 

@@ -7,6 +7,8 @@ escapes is a bug and is allowed to crash loudly.
 
 from __future__ import annotations
 
+from mkchart.i18n import t
+
 # Exit codes, the same for every command (docs/reference.md lists them).
 EXIT_OK = 0
 EXIT_DRIFT = 1  # `regen --check` found drift, or a regeneration left conflicts
@@ -46,7 +48,7 @@ class InvalidAnswers(MkchartError):
         if len(problems) == 1:
             message = head + str(problems[0])
         else:
-            lines = [f"{head}{len(problems)} answers are invalid:"]
+            lines = [head + t("e.invalid_count", count=len(problems))]
             lines += [f"  - {p}".replace("\n", "\n    ") for p in problems]
             message = "\n".join(lines)
         super().__init__(message)
@@ -58,11 +60,11 @@ class MissingAnswers(MkchartError):
     def __init__(self, keys: list[str], notes: list[str] | None = None) -> None:
         self.keys = keys
         listed = ", ".join(keys)
-        example = " ".join(f"--set {key}=..." for key in keys)
-        hint = f"give each with {example}, or in an answers file (--answers FILE)"
+        example = " ".join(t("e.missing.name") if key == "name" else f"--set {key}=..." for key in keys)
+        hint = t("e.missing.hint", example=example)
         if notes:
             hint = "\n  ".join([*notes, hint])
-        super().__init__(f"missing answers: {listed}", hint)
+        super().__init__(t("e.missing", keys=listed), hint)
 
 
 class AnswersFileError(MkchartError):

@@ -10,6 +10,7 @@ from typing import Any
 from mkchart import answersfile, yamlio
 from mkchart.answers import Resolved, parse_sets, resolve
 from mkchart.errors import InvalidAnswer, InvalidAnswers
+from mkchart.i18n import t
 from mkchart.model import Answers
 from mkchart.layout import ANSWERS_FILE, CONFIG_FILES_DIR
 from mkchart.render import Rendered, render
@@ -55,9 +56,14 @@ def read_layers(inputs: Inputs, cwd: Path | None = None) -> Layers:
 
 def read_config_files(answers: Answers, base: Path) -> dict[str, bytes]:
     """Read every `config.files` path; a missing or unreadable file is an answer error."""
+    return read_config_paths(answers.config.files, base)
+
+
+def read_config_paths(paths: tuple[str, ...], base: Path) -> dict[str, bytes]:
+    """Read config files by path, relative ones from `base`; raises `InvalidAnswers`."""
     contents: dict[str, bytes] = {}
     problems: list[InvalidAnswer] = []
-    for index, given in enumerate(answers.config.files):
+    for index, given in enumerate(paths):
         path = Path(given).expanduser()
         if not path.is_absolute():
             path = base / path
@@ -66,17 +72,16 @@ def read_config_files(answers: Answers, base: Path) -> dict[str, bytes]:
             data = path.read_bytes()
             data.decode("utf-8")
         except FileNotFoundError:
-            problems.append(InvalidAnswer(key, f"file not found: {path}", "check the path; relative paths are read from "
-                                          f"{base}"))
+            problems.append(InvalidAnswer(key, t("e.file.missing", path=path), t("e.file.missing.hint", base=base)))
             continue
         except IsADirectoryError:
-            problems.append(InvalidAnswer(key, f"{path} is a folder", "list each config file itself"))
+            problems.append(InvalidAnswer(key, t("e.file.folder", path=path), t("e.file.folder.hint")))
             continue
         except UnicodeDecodeError:
-            problems.append(InvalidAnswer(key, f"{path} is not UTF-8 text", "config files must be text (a ConfigMap holds text)"))
+            problems.append(InvalidAnswer(key, t("e.file.utf8", path=path), t("e.file.utf8.hint")))
             continue
         except OSError as exc:
-            problems.append(InvalidAnswer(key, f"cannot read {path}: {exc.strerror}"))
+            problems.append(InvalidAnswer(key, t("e.file.unreadable", path=path, reason=exc.strerror)))
             continue
         contents[path.name] = data
     if problems:

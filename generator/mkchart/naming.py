@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mkchart.i18n import t
+
 # The seed's regex, anchored; Kubernetes' DNS-1123 label.
 NAME_PATTERN = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
 NAME_MAX = 63
@@ -13,19 +15,16 @@ NAME_MAX = 63
 def name_problem(name: str) -> str | None:
     """Say what is wrong with a chart/service name, or None when it is valid."""
     if not name:
-        return "must not be empty"
+        return t("v.name.empty")
     if len(name) > NAME_MAX:
-        return f"must be at most {NAME_MAX} characters (it has {len(name)})"
+        return t("v.name.too_long", max=NAME_MAX, length=len(name))
     if NAME_PATTERN.fullmatch(name):
         return None
     if name[0].isdigit() or name[0] == "-":
-        return "must start with a lowercase letter a-z"
+        return t("v.name.start")
     if name.endswith("-"):
-        return "must not end with '-'"
-    return (
-        "may hold only lowercase letters a-z, digits and '-' "
-        f"(regex {NAME_PATTERN.pattern})"
-    )
+        return t("v.name.end")
+    return t("v.name.chars", pattern=NAME_PATTERN.pattern)
 
 
 @dataclass(frozen=True)

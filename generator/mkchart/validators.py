@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from mkchart.i18n import t
 from mkchart.naming import name_problem
 
 Check = Callable[[object], "str | None"]
@@ -30,6 +31,10 @@ ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce
 PULL_POLICIES = ("IfNotPresent", "Always", "Never")
 
 
+def one_of(options: tuple[str, ...]) -> str:
+    return t("v.one_of", options=", ".join(options))
+
+
 def chart_name(value: object) -> str | None:
     return name_problem(str(value))
 
@@ -41,54 +46,54 @@ def dns_label_or_empty(value: object) -> str | None:
 def image_tag(value: object) -> str | None:
     tag = str(value)
     if tag == "":
-        return "an image tag is required: pin a version such as 9.0.85 (the seed forbids untagged images)"
+        return t("v.tag.empty")
     if tag.lower() == "latest":
-        return "'latest' is not allowed: pin a version such as v1 or 9.0.85, so rollbacks and updates are traceable"
+        return t("v.tag.latest")
     if not _TAG.fullmatch(tag):
-        return "must be a Docker tag: letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-'"
+        return t("v.tag.format")
     return None
 
 
 def image_repository(value: object) -> str | None:
     repo = str(value)
     if repo == "":
-        return "must not be empty; give the image without its tag, e.g. harbor.example.com/book/tomcat"
+        return t("v.repo.empty")
     if "@" in repo or ":" in repo.rsplit("/", 1)[-1]:
-        return "must not contain a tag or digest; give the tag as image.tag"
+        return t("v.repo.tag")
     if not _REPOSITORY.fullmatch(repo):
-        return "must be an image name like harbor.example.com/book/tomcat (lowercase path parts)"
+        return t("v.repo.format")
     return None
 
 
 def port(value: object) -> str | None:
-    return None if isinstance(value, int) and 1 <= value <= 65535 else "must be a port number from 1 to 65535"
+    return None if isinstance(value, int) and 1 <= value <= 65535 else t("v.port")
 
 
 def positive(value: object) -> str | None:
-    return None if isinstance(value, int) and value >= 1 else "must be a whole number of at least 1"
+    return None if isinstance(value, int) and value >= 1 else t("v.positive")
 
 
 def not_negative(value: object) -> str | None:
-    return None if isinstance(value, int) and value >= 0 else "must be a whole number of at least 0"
+    return None if isinstance(value, int) and value >= 0 else t("v.not_negative")
 
 
 def quantity(value: object) -> str | None:
     if _QUANTITY.fullmatch(str(value)):
         return None
-    return "must be a Kubernetes quantity such as 500m, 1, 512Mi or 2Gi"
+    return t("v.quantity")
 
 
 def http_path(value: object) -> str | None:
     text = str(value)
     if text.startswith("/") and " " not in text:
         return None
-    return "must be a URL path starting with '/', such as /healthz"
+    return t("v.http_path")
 
 
 def env_names(value: object) -> str | None:
     for key in value:  # type: ignore[attr-defined]
         if not _ENV_NAME.fullmatch(key):
-            return f"'{key}' is not an environment variable name (letters, digits, '_', not starting with a digit)"
+            return t("v.env_name", key=key)
     return None
 
 
@@ -97,52 +102,52 @@ def config_file_names(value: object) -> str | None:
     for path in value:  # type: ignore[attr-defined]
         base = str(path).replace("\\", "/").rsplit("/", 1)[-1]
         if not base or not _CONFIG_KEY.fullmatch(base):
-            return f"'{path}': a config file name may hold only letters, digits, '-', '_' and '.'"
+            return t("v.config_file.chars", path=path)
         if base in seen:
-            return f"two config files are both named '{base}'; each file name must be unique"
+            return t("v.config_file.twice", base=base)
         seen.add(base)
     return None
 
 
 def non_empty_list(value: object) -> str | None:
-    return None if value else "must hold at least one item"
+    return None if value else t("v.non_empty")
 
 
 def absolute_path(value: object) -> str | None:
     text = str(value)
-    return None if text.startswith("/") else "must be an absolute path inside the container, such as /data"
+    return None if text.startswith("/") else t("v.absolute_path")
 
 
 def access_mode(value: object) -> str | None:
-    return None if value in ACCESS_MODES else "must be one of " + ", ".join(ACCESS_MODES)
+    return None if value in ACCESS_MODES else one_of(ACCESS_MODES)
 
 
 def pull_policy(value: object) -> str | None:
-    return None if value in PULL_POLICIES else "must be one of " + ", ".join(PULL_POLICIES)
+    return None if value in PULL_POLICIES else one_of(PULL_POLICIES)
 
 
 def subdomain_or_empty(value: object) -> str | None:
     text = str(value)
     if text == "" or (len(text) <= 253 and _SUBDOMAIN.fullmatch(text)):
         return None
-    return "must be a lowercase DNS name such as book-tls (letters, digits, '-', '.')"
+    return t("v.subdomain")
 
 
 def host_or_empty(value: object) -> str | None:
     text = str(value)
     if text == "" or (len(text) <= 253 and _HOST.fullmatch(text)):
         return None
-    return "must be a lowercase host name such as book.example.com"
+    return t("v.host")
 
 
 def timezone(value: object) -> str | None:
     if _TIMEZONE.fullmatch(str(value)):
         return None
-    return "must be an IANA time zone name such as Asia/Shanghai or UTC"
+    return t("v.timezone")
 
 
 def secret_names(value: object) -> str | None:
     for item in value:  # type: ignore[attr-defined]
         if subdomain_or_empty(item) or item == "":
-            return f"'{item}' is not a Secret name (lowercase letters, digits, '-', '.')"
+            return t("v.secret_name", item=item)
     return None

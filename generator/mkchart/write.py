@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from mkchart.errors import TargetExists, UsageError
+from mkchart.i18n import t
 
 # Folders every chart has even when empty (Helm's layout; git cannot hold empty folders).
 ALWAYS_DIRS = ("charts",)
@@ -23,6 +24,15 @@ def _fill(directory: Path, files: Mapping[str, bytes]) -> None:
         path.write_bytes(content)
 
 
+def check_target(target: Path, force: bool = False) -> None:
+    """Refuse a target that exists (unless `force`), before any work is done for it."""
+    if target.exists() or target.is_symlink():
+        if not target.is_dir() or target.is_symlink():
+            raise TargetExists(t("e.target.not_folder", target=target), t("e.target.not_folder.hint"))
+        if not force:
+            raise TargetExists(t("e.target.exists", target=target), t("e.target.exists.hint"))
+
+
 def write_new_chart(target: Path, files: Mapping[str, bytes], force: bool = False) -> None:
     """Write `files` as the folder `target`, atomically.
 
@@ -32,25 +42,14 @@ def write_new_chart(target: Path, files: Mapping[str, bytes], force: bool = Fals
     chart is in place.
     """
     target = target.absolute()
-    if target.exists() or target.is_symlink():
-        if not target.is_dir() or target.is_symlink():
-            raise TargetExists(
-                f"{target}: exists and is not a folder",
-                "choose another --output-dir or name; mkchart does not replace files",
-            )
-        if not force:
-            raise TargetExists(
-                f"{target}: the folder already exists",
-                "to update a chart keep your edits with `mkchart regen`; "
-                "to replace it and lose its files, add --force",
-            )
+    check_target(target, force)
     parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"--output-dir {parent}: cannot create it: {exc.strerror}", "choose a writable folder") from None
+        raise UsageError(t("e.output.create", parent=parent, reason=exc.strerror), t("e.output.create.hint")) from None
     if not os.access(parent, os.W_OK):
-        raise UsageError(f"--output-dir {parent}: not writable", "choose a folder you can write to")
+        raise UsageError(t("e.output.not_writable", parent=parent), t("e.output.not_writable.hint"))
 
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".mkchart-new", dir=parent))
     backup: Path | None = None

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mkchart.errors import AnswersFileError
+from mkchart.i18n import t
 
 
 @cache
@@ -37,13 +38,11 @@ def parse(text: str, source: str) -> Any:
         return _safe().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise AnswersFileError(
-            f"{source}: not valid YAML{where}: {exc.problem}",
-            "fix the YAML syntax (indentation, quotes, ':' after keys) and run again",
-        ) from None
+        where = t("e.yaml.where", line=mark.line + 1, column=mark.column + 1) if mark else ""
+        raise AnswersFileError(t("e.yaml.syntax", source=source, where=where, problem=exc.problem),
+                               t("e.yaml.syntax.hint")) from None
     except YAMLError as exc:
-        raise AnswersFileError(f"{source}: not valid YAML: {exc}", "fix the YAML syntax and run again") from None
+        raise AnswersFileError(t("e.yaml.other", source=source, error=exc), t("e.yaml.other.hint")) from None
 
 
 def read_mapping(path: Path) -> dict[str, Any]:
@@ -51,17 +50,14 @@ def read_mapping(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise AnswersFileError(f"{path}: file not found", "check the path given to --answers") from None
+        raise AnswersFileError(t("e.answers.not_found", path=path), t("e.answers.not_found.hint")) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise AnswersFileError(f"{path}: cannot be read: {exc}", "check the file's permissions and encoding (UTF-8)") from None
+        raise AnswersFileError(t("e.answers.unreadable", path=path, error=exc), t("e.answers.unreadable.hint")) from None
     data = parse(text, str(path))
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise AnswersFileError(
-            f"{path}: the top level must be a mapping of answer keys (key: value), not a {type(data).__name__}",
-            "see docs/answers.md for the format",
-        )
+        raise AnswersFileError(t("e.answers.top", path=path, kind=type(data).__name__), t("e.answers.top.hint"))
     return data
 
 

@@ -1,0 +1,1 @@
+"""One catalogue of user-facing texts per language, keyed by message id."""

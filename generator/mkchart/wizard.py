@@ -1,0 +1,397 @@
+"""The interactive session of `mkchart new`: which questions, their defaults, their answers.
+
+Everything except `run()` is a pure function of a `Session`, so the tests check the
+logic without a terminal. Defaults come from `answers.layered()` with the answers given so
+far as a layer, so choosing a server type changes the defaults of the questions after it;
+typed answers are checked by `answers.check_answer()`, the rules `resolve()` applies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shlex
+import textwrap
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mkchart import profiles
+from mkchart.answers import Tree, check_answer, deep_merge, keys, layered, lookup, parse_text, resolve, to_tree
+from mkchart.errors import Interrupted, InvalidAnswer, InvalidAnswers, MissingAnswers
+from mkchart.i18n import has, t
+
+if TYPE_CHECKING:
+    from mkchart.generate import Layers
+
+SOURCES = ("env", "args", "files", "none")
+SOURCE_KEYS = {"env": "config.env", "args": "config.args", "files": "config.files"}
+# The seed's environments, one namespace each.
+ENVIRONMENTS = ("dev", "test", "staging", "prod")
+WIDTH = 78  # fits an 80-column terminal
+
+_YES = {"y", "yes", "true", "on", "1", "是"}
+_NO = {"n", "no", "false", "off", "0", "否"}
+
+
+def wanted(no_input: bool, env: Mapping[str, str], stdin_is_terminal: bool) -> bool:
+    """Ask questions only with a person at a terminal: never with --no-input, CI or a pipe."""
+    return not no_input and not env.get("CI") and stdin_is_terminal
+
+
+@dataclass
+class Session:
+    """What is known so far: the given layers and the answers typed in this session."""
+
+    name: str | None
+    file_layer: Tree = field(default_factory=dict)
+    set_layer: Tree = field(default_factory=dict)
+    source: str | None = None
+    files_base: Path = field(default_factory=Path.cwd)
+    asked: Tree = field(default_factory=dict)
+    sources: tuple[str, ...] = ()  # the config sources chosen in this session
+
+    @classmethod
+    def from_layers(cls, layers: Layers) -> Session:
+        # A name from --answers/--set counts as given, like the NAME argument.
+        name = layers.name if layers.name is not None else deep_merge(layers.file_layer, layers.set_layer).get("name")
+        return cls(name, layers.file_layer, layers.set_layer, layers.source, layers.files_base)
+
+    def given(self) -> Tree:
+        return deep_merge(self.file_layer, self.set_layer)
+
+    def typed_layer(self) -> Tree:
+        # Typed answers only fill keys that --set left open, so they can sit under it.
+        return deep_merge(self.asked, self.set_layer)
+
+    def tree(self) -> Tree:
+        return layered(self.name, self.file_layer, self.typed_layer(), self.source)[0]
+
+
+Applies = Callable[[Session, Tree], bool]
+
+
+def _always(session: Session, tree: Tree) -> bool:
+    return True
+
+
+def _when(path: str, value: Any) -> Applies:
+    return lambda session, tree: lookup(tree, path) == value
+
+
+def _chosen(source: str) -> Applies:
+    return lambda session, tree: source in session.sources or bool(lookup(tree, SOURCE_KEYS[source]))
+
+
+def _has(path: str) -> Applies:
+    return lambda session, tree: bool(lookup(tree, path))
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str  # the answers key, or `config.sources`, which only steers the follow-ups
+    applies: Applies = _always
+    shell: bool = False  # the answer is a command line, split as a shell would
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question("name"),
+    Question("business"),
+    Question("serverType"),
+    Question("instance"),
+    Question("image.repository"),
+    Question("image.tag"),
+    Question("port"),
+    Question("probe.style"),
+    Question("probe.livenessPath", _when("probe.style", "http")),
+    Question("probe.readinessPath", _when("probe.style", "http")),
+    Question("probe.port", _when("probe.style", "tcp")),
+    Question("probe.command", _when("probe.style", "exec"), shell=True),
+    Question("config.sources"),
+    Question("config.env", _chosen("env")),
+    Question("config.args", _chosen("args")),
+    Question("config.files", _chosen("files")),
+    Question("config.mountPath", _has("config.files")),
+    Question("persistence.enabled"),
+    Question("persistence.size", _when("persistence.enabled", True)),
+    Question("persistence.storageClass", _when("persistence.enabled", True)),
+    Question("persistence.mountPath", _when("persistence.enabled", True)),
+    Question("ingress.enabled"),
+    Question("ingress.host", _when("ingress.enabled", True)),
+    Question("ingress.tlsSecret", _when("ingress.enabled", True)),
+    Question("timezone"),
+    Question("replicas"),
+    Question("resources.requests.cpu"),
+    Question("resources.requests.memory"),
+    Question("resources.limits.cpu"),
+    Question("resources.limits.memory"),
+)
+
+
+def question(key: str) -> Question:
+    return next(q for q in QUESTIONS if q.key == key)
+
+
+# --- which questions, and their defaults ---------------------------------------------------
+
+
+def is_given(q: Question, session: Session) -> bool:
+    """A question answered by NAME, --answers or --set is not asked again."""
+    given = session.given()
+    if q.key == "name":
+        return session.name is not None
+    if q.key == "config.sources":
+        return any(lookup(given, path) is not None for path in SOURCE_KEYS.values())
+    return lookup(given, q.key) is not None
+
+
+def to_ask(q: Question, session: Session) -> bool:
+    if is_given(q, session):
+        return False
+    return q.key == "name" or q.applies(session, session.tree())
+
+
+def choices(q: Question) -> tuple[str, ...]:
+    if q.key == "config.sources":
+        return SOURCES
+    if q.key in keys():
+        return keys()[q.key].choices
+    return ()
+
+
+def default(q: Question, session: Session) -> Any:
+    if q.key == "name":
+        return None
+    tree = session.tree()
+    if q.key == "config.sources":
+        return tuple(s for s, path in SOURCE_KEYS.items() if lookup(tree, path)) or ("none",)
+    value = lookup(tree, q.key)
+    if value is not None:
+        return value
+    f = keys()[q.key].field
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return None
+
+
+def show(q: Question, value: Any) -> str:
+    """A value as the user would type it, so that Enter and typing it mean the same."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return t("w.yes") if value else t("w.no")
+    if q.shell:
+        return shlex.join(value)
+    if isinstance(value, Mapping):
+        return ",".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ",".join(str(item) for item in value)
+    return str(value)
+
+
+# --- reading an answer ------------------------------------------------------------------------
+
+
+def pick(key: str, text: str, options: tuple[str, ...], spellings: Mapping[str, str] | None = None) -> str:
+    """A choice by its number in the list or by its name (or an alias, for server types)."""
+    spellings = spellings or {o: o for o in options}
+    if text.isdigit() and 1 <= int(text) <= len(options):
+        return options[int(text) - 1]
+    if text in spellings:
+        return spellings[text]
+    raise InvalidAnswer(key, t("w.bad_choice", count=len(options), names=", ".join(options)))
+
+
+def yes_no(key: str, text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in _YES or lowered == t("w.yes"):
+        return True
+    if lowered in _NO or lowered == t("w.no"):
+        return False
+    raise InvalidAnswer(key, t("w.bad_yes_no"))
+
+
+def parse(q: Question, text: str, session: Session) -> Any:
+    """The typed text as a checked value; raises `InvalidAnswer` saying what is wrong."""
+    text = text.strip() or show(q, default(q, session))
+    if q.key == "config.sources":
+        picked = tuple(dict.fromkeys(pick(q.key, item, SOURCES) for item in text.replace(",", " ").split()))
+        if "none" in picked and len(picked) > 1:
+            raise InvalidAnswer(q.key, t("w.bad_none"))
+        return tuple(s for s in picked if s != "none")
+    if q.key == "serverType":
+        return pick(q.key, text, tuple(profiles.all_profiles()), profiles.type_spellings())
+    if choices(q):
+        return check_answer(q.key, pick(q.key, text, choices(q)))
+    if keys()[q.key].type is bool:
+        return check_answer(q.key, yes_no(q.key, text))
+    if q.shell:
+        try:
+            raw: Any = tuple(shlex.split(text))
+        except ValueError as error:
+            raise InvalidAnswer(q.key, str(error)) from None
+    else:
+        raw = parse_text(q.key, text)
+    value = check_answer(q.key, raw)
+    if q.key == "config.files":
+        _check_files_exist(value, session.files_base)
+    return value
+
+
+def _check_files_exist(paths: tuple[str, ...], base: Path) -> None:
+    from mkchart.generate import read_config_paths
+
+    try:
+        read_config_paths(paths, base)
+    except InvalidAnswers as error:
+        raise error.problems[0] from None
+
+
+def record(q: Question, value: Any, session: Session) -> None:
+    if q.key == "name":
+        session.name = value
+    elif q.key == "config.sources":
+        session.sources = value
+    else:
+        node = session.asked
+        *parents, leaf = q.key.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+
+
+def one_line(problem: InvalidAnswer) -> str:
+    """A refused answer explained on one line."""
+    return f"{problem.key}: {problem.rule}" + (f" ({problem.hint})" if problem.hint else "")
+
+
+# --- what is shown ----------------------------------------------------------------------------
+
+
+def menu(q: Question) -> list[str]:
+    """The numbered list of a choice, one line each with its description."""
+    options = choices(q) if q.key != "serverType" else tuple(profiles.all_profiles())
+    width = max(len(o) for o in options)
+    return [f"  {i}) {o:<{width}}  {t(f'c.{q.key}.{o}')}" for i, o in enumerate(options, start=1)]
+
+
+def help_line(q: Question, session: Session) -> str | None:
+    message_id = f"h.{q.key}"
+    if not has(message_id):
+        return None
+    tree = session.tree() if session.name else {}
+    return t(message_id, name=session.name, domain=lookup(tree, "ingress.domain"),
+             port=lookup(tree, "port"), cwd=session.files_base)
+
+
+def prompt(q: Question, shown: str) -> str:
+    text = t(f"q.{q.key}")
+    return f"{text} [{shown}]: " if shown else f"{text}: "
+
+
+def summary(session: Session, answers_tree: Tree) -> list[str]:
+    """One line per answer that applies to this chart, whether typed or given."""
+    rows = []
+    for q in QUESTIONS:
+        if q.key in ("name", "config.sources") or not q.applies(session, answers_tree):
+            continue
+        value = lookup(answers_tree, q.key)
+        shown = t("w.on" if value else "w.off") if isinstance(value, bool) else show(q, value)
+        rows.append((q.key, shown or t("w.empty")))
+    width = max(len(key) for key, _ in rows)
+    return [f"  {key:<{width}}  {value}" for key, value in rows]
+
+
+def file_lines(files: list[str]) -> list[str]:
+    return textwrap.wrap("  ".join(sorted(files)), WIDTH, initial_indent="  ", subsequent_indent="  ",
+                         break_on_hyphens=False)
+
+
+def next_steps(name: str, chart: str) -> list[str]:
+    lines = [t("w.next"), f"  {t('w.next_lint')}", f"    helm lint --strict {chart}",
+             f"  {t('w.next_template')}", f"    helm template {name} {chart}", f"  {t('w.next_install')}"]
+    for env in ENVIRONMENTS:
+        # Two lines each, so that every line fits 80 columns and still pastes as one command.
+        lines += [f"    helm upgrade --install {name} {chart} \\", f"      --namespace {env} --create-namespace"]
+    return lines
+
+
+def chart_path(target: Path) -> str:
+    """The chart folder as helm should be given it: ./NAME, never a bare NAME that helm
+    could take for a repository chart."""
+    text = str(target)
+    return text if target.is_absolute() or text.startswith(".") else f"./{text}"
+
+
+# --- the session itself: the only part that reads and prints ----------------------------------
+
+
+Ask = Callable[[str], str]
+Say = Callable[[str], None]
+
+
+def ask_until_valid(q: Question, session: Session, ask: Ask, say: Say) -> Any:
+    if choices(q) or q.key == "serverType":
+        say(t(f"q.{q.key}") + ":")
+        for line in menu(q):
+            say(line)
+    hint = help_line(q, session)
+    if hint:
+        say(f"  ({hint})")
+    shown = show(q, default(q, session))
+    while True:
+        try:
+            return parse(q, ask(prompt(q, shown)), session)
+        except InvalidAnswer as problem:
+            say(f"  ! {one_line(problem)}")
+
+
+def check_given(session: Session) -> None:
+    """Refuse bad --answers/--set values before any question, not after the last one."""
+    if session.name is None:
+        return
+    try:
+        resolve(session.name, session.file_layer, session.set_layer, session.source)
+    except MissingAnswers:
+        pass  # the questions are there to fill these
+
+
+def run(session: Session, output_dir: Path, force: bool, ask: Ask, say: Say) -> Path:
+    """Ask, summarise, confirm, write. Ctrl-C and end of input propagate to the caller."""
+    from mkchart.generate import new_chart, plan_chart, read_config_files
+    from mkchart.write import check_target
+
+    say(t("w.intro", for_name=t("w.for_name", name=session.name) if session.name else ""))
+    check_given(session)
+    for q in QUESTIONS:
+        if to_ask(q, session):
+            record(q, ask_until_valid(q, session, ask, say), session)
+        if q.key == "name":
+            check_given(session)
+            check_target(output_dir / str(session.name), force)
+    resolved = resolve(session.name, session.file_layer, session.typed_layer(), session.source)
+    plan = plan_chart(resolved, read_config_files(resolved.answers, session.files_base))
+    name = resolved.answers.name
+    target = output_dir / name
+    say("")
+    say(f"{t('w.summary')} ({name}):")
+    for line in summary(session, to_tree(resolved.answers)):
+        say(line)
+    say(t("w.files", target=chart_path(target)))
+    for line in file_lines(list(plan.files)):
+        say(line)
+    while True:
+        try:
+            if not yes_no("confirm", ask(f"{t('w.confirm')} [{t('w.yes')}]: ") or t("w.yes")):
+                raise Interrupted(t("w.cancelled"))
+            break
+        except InvalidAnswer:
+            say(f"  ! {t('w.bad_yes_no')}")
+    written = new_chart(plan, output_dir, force=force)
+    say(t("w.wrote", name=name, count=len(plan.files), target=written))
+    say("")
+    for line in next_steps(name, chart_path(target)):
+        say(line)
+    return written

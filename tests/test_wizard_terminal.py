@@ -1,0 +1,229 @@
+"""The interactive session through a real pseudo-terminal (pexpect), and the runs without one.
+
+Each child is the real `python -m mkchart` with TERM=dumb and NO_COLOR, no CI variable and
+an 80-column terminal; every wait has a short timeout, so a hang fails instead of blocking.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from conftest import MakeChart, by_kind, lint_strict, one, render_objects, validate_objects, OLDEST_AND_NEWEST
+from mkchart import layout
+from mkchart.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED
+
+TIMEOUT = 10
+PROMPT = r"\]: $|: $"  # every question ends its line with ": ", after a [default] when there is one
+CONFIRM = "Write the chart? [y]: "
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("MKCHART_") and k not in ("CI", "LC_ALL", "LC_MESSAGES", "LANG")}
+    env.update(TERM="dumb", NO_COLOR="1", COLUMNS="80", PYTHONIOENCODING="utf-8", **extra)
+    return env
+
+
+def spawn(cwd: Path, *args: str, **env: str) -> pexpect.spawn:
+    child = pexpect.spawn(sys.executable, ["-m", "mkchart", "new", *args], cwd=str(cwd), env=_env(**env),
+                          encoding="utf-8", timeout=TIMEOUT, dimensions=(24, 80))
+    return child
+
+
+def answer(child: pexpect.spawn, question: str, text: str) -> str:
+    """Press Enter at other questions up to `question`, then type `text`; returns what
+    was shown since the previous answer."""
+    before = reach(child, question)
+    child.sendline(text)
+    return before
+
+
+def reach(child: pexpect.spawn, question: str) -> str:
+    """Press Enter at other questions until `question` is asked."""
+    while child.expect([re.escape(question) + r".*?: $", PROMPT]) == 1:
+        child.sendline("")
+    return child.before
+
+
+def accept_all(child: pexpect.spawn, confirm: str = CONFIRM) -> str:
+    """Press Enter at every question up to and including the confirmation."""
+    seen = ""
+    while True:
+        child.expect([PROMPT])
+        seen += child.before + child.after
+        child.sendline("")
+        if seen.endswith(confirm):
+            return seen
+
+
+def finish(child: pexpect.spawn) -> str:
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.before
+
+
+def files_of(chart: Path) -> dict[str, bytes]:
+    return {p.relative_to(chart).as_posix(): p.read_bytes() for p in sorted(chart.rglob("*")) if p.is_file()}
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_every_default_gives_the_no_input_chart(tmp_path: Path, make_chart: MakeChart) -> None:
+    work = tmp_path / "tty"
+    work.mkdir()
+    child = spawn(work, "book-tomcat-n1")
+    shown = accept_all(child)
+    assert "Server type [tomcat]: " in shown and "Container port [8080]: " in shown
+    assert "1) http" in shown and "/healthz" in shown and "cat /tmp/health" in shown
+    tail = finish(child)
+    assert child.exitstatus == 0, tail
+    assert "helm upgrade --install book-tomcat-n1 ./book-tomcat-n1" in tail and "--namespace prod" in tail
+    assert [line for line in (shown + tail).splitlines() if len(line) > 80] == []
+    assert files_of(work / "book-tomcat-n1") == files_of(make_chart("book-tomcat-n1"))
+
+
+def test_a_custom_session_makes_that_chart(tmp_path: Path) -> None:
+    (tmp_path / "redis.conf").write_text("maxmemory 256mb\n")
+    child = spawn(tmp_path)  # no NAME: the name is the first question
+    answer(child, "Service name", "shop-redis-n2")
+    answer(child, "Business (product) name [shop]", "")
+    answer(child, "Server type [redis]", "tomcat")
+    answer(child, "Instance id [n2]", "")
+    # The server type just chosen sets the defaults that follow.
+    answer(child, "Image repository (no tag) [tomcat]", "harbor.example.com/shop/tomcat")
+    answer(child, "Image tag (a pinned version, not latest) [9.0.85-jre17]", "9.0.85-shop.3")
+    answer(child, "Container port [8080]", "")
+    answer(child, "Health check style [http]", "2")  # by number
+    answer(child, "TCP port to check", "")
+    answer(child, "Config sources", "files, env")
+    answer(child, "Environment values", "JAVA_OPTS=-Xmx512m,DB_HOST=book-mysql-m1")
+    answer(child, "Config files", "redis.conf")
+    answer(child, "Folder for config files in the container [/usr/local/tomcat/conf]", "/etc/shop")
+    answer(child, "Keep data on a persistent volume (PVC)? [n]", "y")
+    answer(child, "Volume size [1Gi]", "20Gi")
+    answer(child, "Storage class", "glusterfs")
+    answer(child, "Data folder in the container [/data]", "/var/lib/shop")
+    answer(child, "Expose through an Ingress? [n]", "yes")
+    answer(child, "Ingress host", "shop.example.com")
+    answer(child, "TLS secret name", "shop-tls")
+    answer(child, "Time zone [Asia/Shanghai]", "UTC")
+    answer(child, "Replicas (pods) [1]", "2")
+    for _ in range(4):  # requests and limits keep the profile's values
+        child.expect(PROMPT)
+        child.sendline("")
+    summary = answer(child, "Write the chart?", "")
+    assert "probe.style" in summary and "tcp" in summary and "persistence.size" in summary
+    assert "files/config/redis.conf" in summary
+    tail = finish(child)
+    assert child.exitstatus == 0, tail
+
+    chart = tmp_path / "shop-redis-n2"
+    lint_strict(chart)
+    objects = render_objects(chart)
+    validate_objects(objects, OLDEST_AND_NEWEST)
+    deployment = one(objects, "Deployment")
+    assert deployment["spec"]["replicas"] == 2
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    assert container["image"] == "harbor.example.com/shop/tomcat:9.0.85-shop.3"
+    assert container["livenessProbe"]["tcpSocket"] == {"port": 8080}
+    assert {"name": "TZ", "value": "UTC"} in container["env"]
+    maps = {o["metadata"]["name"]: o["data"] for o in by_kind(objects, "ConfigMap")}
+    assert maps["shop-redis-n2-files"] == {"redis.conf": "maxmemory 256mb\n"}
+    assert maps["shop-redis-n2-env"] == {"JAVA_OPTS": "-Xmx512m", "DB_HOST": "book-mysql-m1"}
+    assert "/etc/shop/redis.conf" in {m["mountPath"] for m in container["volumeMounts"]}
+    claim = one(objects, "PersistentVolumeClaim")["spec"]
+    assert claim["storageClassName"] == "glusterfs" and claim["resources"]["requests"]["storage"] == "20Gi"
+    ingress = one(objects, "Ingress")["spec"]
+    assert ingress["rules"][0]["host"] == "shop.example.com"
+    assert ingress["tls"] == [{"hosts": ["shop.example.com"], "secretName": "shop-tls"}]
+    assert (chart / layout.ANSWERS_FILE).is_file()
+
+
+def test_a_bad_answer_is_explained_and_asked_again(tmp_path: Path) -> None:
+    child = spawn(tmp_path, "book-tomcat-n1")
+    answer(child, "Server type [tomcat]", "cobol")
+    child.expect("choose a number from 1 to 9 or one of: ")
+    answer(child, "Server type [tomcat]", "7")
+    answer(child, "Image tag (a pinned version, not latest) [9.0.85-jre17]", "latest")
+    child.expect(r"image\.tag: 'latest' is not allowed")
+    answer(child, "Image tag (a pinned version, not latest) [9.0.85-jre17]", "9.0.85")
+    answer(child, "Container port [8080]", "70000")
+    child.expect("port: must be a port number from 1 to 65535")
+    answer(child, "Container port [8080]", "abc")
+    child.expect("port: must be a whole number")
+    answer(child, "Container port [8080]", "8081")
+    shown = accept_all(child)
+    assert "8081" in shown
+    finish(child)
+    assert child.exitstatus == 0
+    assert "tag: 9.0.85\n" in (tmp_path / "book-tomcat-n1" / layout.ANSWERS_FILE).read_text()
+
+
+@pytest.mark.parametrize("leave", ["ctrl-c", "eof"])
+def test_leaving_in_the_middle_writes_nothing(tmp_path: Path, leave: str) -> None:
+    child = spawn(tmp_path, "book-tomcat-n1")
+    reach(child, "Container port [8080]")
+    if leave == "ctrl-c":
+        child.sendintr()
+    else:
+        child.sendeof()
+    tail = finish(child)
+    assert "interrupted; nothing was written" in tail
+    assert "Traceback" not in tail
+    assert child.exitstatus == EXIT_INTERRUPTED
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("how", [("--lang", "zh"), ("LANG", "zh_CN.UTF-8")])
+def test_the_chinese_session(tmp_path: Path, how: tuple[str, str]) -> None:
+    flag, value = how
+    child = spawn(tmp_path, "book-tomcat-n1", *((flag, value) if flag == "--lang" else ()),
+                  **({flag: value} if flag != "--lang" else {}))
+    shown = accept_all(child, confirm="生成 chart？ [y]: ")
+    assert "服务类型 [tomcat]: " in shown and "健康检查方式" in shown and "汇总" in shown
+    tail = finish(child)
+    assert child.exitstatus == 0, tail
+    assert "已生成 chart book-tomcat-n1" in tail
+    assert (tmp_path / "book-tomcat-n1" / layout.CHART_YAML).is_file()
+
+
+# --- never a prompt without a person -------------------------------------------------------------
+
+
+def _run_without_terminal(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mkchart", "new", *args], cwd=cwd, env=_env(**env),
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=10)
+
+
+def test_no_terminal_and_no_name_is_the_listed_error_at_once(tmp_path: Path) -> None:
+    result = _run_without_terminal(tmp_path)
+    assert result.returncode == EXIT_BAD_INPUT
+    assert "missing answers: name" in result.stderr
+    assert "NAME" in result.stderr and "--answers" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert leftovers(tmp_path) == []
+
+
+def test_no_terminal_lists_every_missing_answer(tmp_path: Path) -> None:
+    result = _run_without_terminal(tmp_path, "book-worker-n1")
+    assert result.returncode == EXIT_BAD_INPUT
+    assert "missing answers: image.repository, image.tag" in result.stderr
+    assert "--set image.repository=... --set image.tag=..." in result.stderr
+
+
+@pytest.mark.parametrize("how", ["CI", "--no-input"])
+def test_a_terminal_with_ci_or_no_input_never_prompts(tmp_path: Path, how: str) -> None:
+    child = spawn(tmp_path, "book-worker-n1", *(["--no-input"] if how == "--no-input" else []),
+                  **({"CI": "true"} if how == "CI" else {}))
+    tail = finish(child)
+    assert child.exitstatus == EXIT_BAD_INPUT
+    assert "missing answers: image.repository, image.tag" in tail
