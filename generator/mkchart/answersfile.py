@@ -146,6 +146,17 @@ def _plain(node: Any) -> Any:
     return node
 
 
+def _set(target: Any, key: str, value: Any) -> None:
+    """target[key] = value, quoted as a fresh file would quote it: ruamel's own
+    assignment keeps the old value's quotes, so `cpu: '1'` -> `cpu: '500m'`."""
+    from ruamel.yaml.compat import ordereddict
+
+    if isinstance(target, ordereddict):
+        ordereddict.__setitem__(target, key, value)
+    else:
+        target[key] = value
+
+
 def _update(target: Any, new: Mapping[str, Any]) -> None:
     """Make round-trip mapping `target` equal `new`, touching only what differs, so the
     comments on unchanged keys (and on changed scalars) stay where the user put them."""
@@ -156,9 +167,12 @@ def _update(target: Any, new: Mapping[str, Any]) -> None:
             _update(target[key], value)
         elif key in target:
             if _plain(target[key]) != value:
-                target[key] = value
+                _set(target, key, value)
         else:
-            target.insert(min(position, len(target)), key, value)
+            if hasattr(target, "insert"):
+                target.insert(min(position, len(target)), key, value)
+            else:  # a plain mapping added by a migration: order is all there is to keep
+                target[key] = value
 
 
 def rewrite(recorded: Recorded, answers: Answers, generated: Mapping[str, str]) -> bytes:

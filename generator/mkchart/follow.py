@@ -3,6 +3,7 @@ profile or the old name follow the new one; answers the user chose stay."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,6 +35,18 @@ def _unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
     return tree
 
 
+def _builtin_defaults() -> dict[str, Any]:
+    """The model's own defaults by dotted key, shaped as the answers file writes them."""
+    found: dict[str, Any] = {}
+    for path, key in keys().items():
+        if key.field.default is not dataclasses.MISSING:
+            value = key.field.default
+            found[path] = list(value) if isinstance(value, tuple) else value
+        elif key.field.default_factory is not dataclasses.MISSING:
+            found[path] = key.field.default_factory()
+    return found
+
+
 def follow_defaults(old: Answers, stored: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     """`stored` without the answers that equal what the old name and profile implied,
     when `changes` give a new name or server type; otherwise `stored` as it is."""
@@ -43,7 +56,8 @@ def follow_defaults(old: Answers, stored: Mapping[str, Any], changes: Mapping[st
     if changes.get("name", old.name) == old.name and not type_changes:
         return dict(stored)
     parts = split_name(old.name, spellings)
-    implied = _flatten(deep_merge(profiles.get(old.serverType).defaults, name_layer(parts)))
+    implied = _builtin_defaults()
+    implied.update(_flatten(deep_merge(profiles.get(old.serverType).defaults, name_layer(parts))))
     if parts.server_type == old.serverType:
         implied["serverType"] = old.serverType
     kept = {path: value for path, value in _flatten(stored).items()
