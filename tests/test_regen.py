@@ -275,3 +275,40 @@ def test_regen_without_edits_equals_a_fresh_chart(changes: dict[str, str], tmp_p
     assert run("new", NAME, "--no-input", "-o", "new", *fresh_args).exit_code == 0
     fresh = snapshot(root / "new" / NAME)
     assert {p: c for p, (c, _) in regenerated.items()} == {p: c for p, (c, _) in fresh.items()}
+
+
+def test_a_failed_write_leaves_the_chart_as_it_was(make_chart: MakeChart, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkchart import regen as regeneration
+
+    chart = make_chart(NAME)
+    plan = regeneration.plan_regen(chart, sets=("port=9090", "image.tag=9.0.86"))
+    assert len(plan.writes) >= 3
+    before = snapshot(chart)
+    real_replace, calls = os.replace, []
+
+    def failing(src: object, dst: object) -> None:
+        calls.append(dst)
+        if len(calls) == 4:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(OSError):
+        regeneration.apply(plan)
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert {p: c for p, (c, _) in snapshot(chart).items()} == {p: c for p, (c, _) in before.items()}
+
+
+def test_after_an_mkchart_upgrade_edits_are_kept(mkchart: Run, make_chart: MakeChart) -> None:
+    chart = make_chart(NAME)
+    hand_edit(chart)
+    # Pretend an older mkchart wrote deployment.yaml differently: its recorded hash no longer
+    # matches today's render of the same answers.
+    answers = chart / layout.ANSWERS_FILE
+    text = answers.read_text()
+    line = next(x for x in text.splitlines() if x.strip().startswith("templates/deployment.yaml:"))
+    answers.write_text(text.replace(line, line[:-6] + "ffffff"))
+    result = regen(mkchart, chart, *sets("port=9090"))
+    assert result.exit_code == 0, result.output
+    assert "team.example.com/owner: books" in (chart / layout.DEPLOYMENT).read_text()
+    lint_strict(chart)

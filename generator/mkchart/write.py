@@ -120,7 +120,8 @@ def update_files(chart: Path, changes: Mapping[str, bytes | None]) -> None:
             elif relative in staged:
                 created.append(target)
             if relative in staged:
-                os.replace(staged.pop(relative), target)
+                os.replace(staged[relative], target)
+                del staged[relative]  # only once moved: a failed move still has a temp to clean
     except BaseException:
         for target in created:
             target.unlink(missing_ok=True)
