@@ -1,11 +1,23 @@
-"""The chart's own answers file, `.mkchart.yaml`: what it was generated from."""
+"""The chart's own answers file, `.mkchart.yaml`: what it was generated from.
+
+It holds the answers, the answers-format version, the mkchart version that last changed
+the chart, and under `generated:` the sha256 of every file as mkchart rendered it. That
+record is how `regen` tells a file the user edited from one they did not touch. It holds
+hashes of chart files only: no secret ever goes into a chart, so none goes in here.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from mkchart import ANSWERS_FORMAT, __version__, yamlio
 from mkchart.answers import to_tree
+from mkchart.errors import AnswersFileError, NotAChart
+from mkchart.layout import ANSWERS_FILE
 from mkchart.model import Answers
 
 HEADER = """\
@@ -13,15 +25,166 @@ HEADER = """\
 # Change an answer here (or with --set) and run `mkchart regen` in this folder;
 # your edits to the chart's files are kept. Keys: docs/answers.md. No secrets here.
 """
+GENERATED_COMMENT = (
+    "generated: sha256 of each file as mkchart rendered it; `mkchart regen` compares\n"
+    "them with the files on disk to find your edits. Leave them to mkchart."
+)
 
 
-def dump(answers: Answers, extra: dict[str, Any] | None = None) -> bytes:
-    """The text of `.mkchart.yaml` for `answers`."""
-    document: dict[str, Any] = {
-        "mkchart": {"version": __version__, "format": ANSWERS_FORMAT},
-        "answers": to_tree(answers),
-    }
-    if extra:
-        document.update(extra)
-    text = HEADER.format(name=answers.name) + yamlio.dump_plain(document)
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def hashes(files: Mapping[str, bytes]) -> dict[str, str]:
+    return {path: sha256(content) for path, content in sorted(files.items()) if path != ANSWERS_FILE}
+
+
+def dump(answers: Answers, generated: Mapping[str, str] | None = None) -> bytes:
+    """The text of a fresh `.mkchart.yaml` for `answers`.
+
+    Written by the fast emitter (batch runs write hundreds); `rewrite` later edits it
+    with ruamel, which keeps this layout and quoting (see `yamlio.styled`).
+    """
+    head = {"mkchart": {"version": __version__, "format": ANSWERS_FORMAT}, "answers": to_tree(answers)}
+    comment = "".join(f"# {line}\n" for line in GENERATED_COMMENT.splitlines())
+    text = (HEADER.format(name=answers.name) + yamlio.dump_plain(head) + comment
+            + yamlio.dump_plain({"generated": dict(generated or {})}))
     return text.encode("utf-8")
+
+
+@dataclass
+class Recorded:
+    """A chart's `.mkchart.yaml` as read (and, if it was older, migrated)."""
+
+    path: Path
+    text: bytes
+    document: Any  # ruamel round-trip mapping: rewriting it keeps the user's comments
+    answers: dict[str, Any]
+    generated: dict[str, str]
+    format: int
+    notes: list[str] = field(default_factory=list)
+
+
+def _invalid(path: Path, problem: str, fix: str = "") -> AnswersFileError:
+    return AnswersFileError(
+        f"{path}: {problem}",
+        fix or "fix it by hand (docs/regeneration.md describes the file), or restore it from version control",
+    )
+
+
+def _safe_relative(key: Any) -> bool:
+    if not isinstance(key, str) or not key or key.startswith(("/", "\\")) or "\\" in key:
+        return False
+    return all(part not in ("", ".", "..") for part in key.split("/"))
+
+
+def load(chart_dir: Path) -> Recorded:
+    """Read CHART_DIR/.mkchart.yaml, migrating an older format; refuse anything else."""
+    from ruamel.yaml.error import YAMLError
+
+    path = chart_dir / ANSWERS_FILE
+    if not chart_dir.is_dir():
+        raise NotAChart(f"{chart_dir}: no such folder", "give the folder of a chart made by `mkchart new`")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise NotAChart(
+            f"{path}: missing, so mkchart does not know what {chart_dir.name} was generated from",
+            "run regen in a chart made by `mkchart new`, or restore .mkchart.yaml from version control",
+        ) from None
+    except OSError as exc:
+        raise _invalid(path, f"cannot be read: {exc.strerror}", "check the file's permissions") from None
+    yamlio.parse(raw.decode("utf-8", "replace"), str(path))  # one clear line on a syntax error
+    try:
+        document = yamlio.load_round_trip(raw.decode("utf-8"))
+    except (YAMLError, UnicodeDecodeError) as exc:
+        raise _invalid(path, f"not valid YAML: {exc}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("mkchart"), dict):
+        raise _invalid(path, "not an mkchart answers file: the `mkchart:` section (version, format) is missing")
+    found = document["mkchart"].get("format")
+    if not isinstance(found, int) or isinstance(found, bool) or found < 0:
+        raise _invalid(path, f"mkchart.format must be a whole number, not {found!r}")
+    if found > ANSWERS_FORMAT:
+        raise AnswersFileError(
+            f"{path}: answers format {found} is newer than this mkchart understands (format {ANSWERS_FORMAT}); "
+            f"it was written by mkchart {document['mkchart'].get('version', '?')}",
+            f"upgrade mkchart (this is {__version__}) and run again; nothing was changed",
+        )
+    from mkchart.migrate import migrate
+
+    notes = migrate(document, found) if found < ANSWERS_FORMAT else []
+    answers = document.get("answers")
+    if not isinstance(answers, dict):
+        raise _invalid(path, "the `answers:` section is missing or not a mapping of answer keys")
+    generated = document.get("generated")
+    if generated is None:
+        generated = {}
+    if not isinstance(generated, dict) or not all(
+        _safe_relative(k) and isinstance(v, str) and len(v) == 64 for k, v in generated.items()
+    ):
+        raise _invalid(
+            path, "`generated:` must map relative paths inside the chart to sha256 hashes",
+            "remove the `generated:` section to let regen treat every file that differs from a fresh render as edited",
+        )
+    return Recorded(path, raw, document, _plain(answers), dict(generated), found, notes)
+
+
+def _plain(node: Any) -> Any:
+    """A round-trip node as plain dicts and lists, for validation and rendering."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return node
+
+
+def _set(target: Any, key: str, value: Any) -> None:
+    """target[key] = value, quoted as a fresh file (`dump`) would quote it: ruamel's own
+    assignment keeps the old value's quotes, so `cpu: "1"` -> `cpu: "500m"` either way."""
+    from ruamel.yaml.compat import ordereddict
+
+    value = yamlio.styled(value)
+    if isinstance(target, ordereddict):
+        ordereddict.__setitem__(target, key, value)
+    else:
+        target[key] = value
+
+
+def _update(target: Any, new: Mapping[str, Any]) -> None:
+    """Make round-trip mapping `target` equal `new`, touching only what differs, so the
+    comments on unchanged keys (and on changed scalars) stay where the user put them."""
+    for key in [k for k in target if k not in new]:
+        del target[key]
+    for position, (key, value) in enumerate(new.items()):
+        if isinstance(value, Mapping) and isinstance(target.get(key), dict) and key != "env":
+            _update(target[key], value)
+        elif key in target:
+            if _plain(target[key]) != value:
+                _set(target, key, value)
+        else:
+            if hasattr(target, "insert"):
+                target.insert(min(position, len(target)), key, yamlio.styled(value))
+            else:  # a plain mapping added by a migration: order is all there is to keep
+                target[key] = value
+
+
+def rewrite(recorded: Recorded, answers: Answers, generated: Mapping[str, str]) -> bytes:
+    """The recorded file with new answers and hashes; the user's comments and the header stay."""
+    document = recorded.document
+    document["mkchart"]["version"] = __version__
+    document["mkchart"]["format"] = ANSWERS_FORMAT
+    _update(document["answers"], to_tree(answers))
+    if "generated" in document and isinstance(document["generated"], dict):
+        _update(document["generated"], dict(generated))
+    else:
+        document["generated"] = dict(generated)
+        document.yaml_set_comment_before_after_key("generated", before=GENERATED_COMMENT)
+    return yamlio.dump_round_trip(document).encode("utf-8")

@@ -132,6 +132,46 @@ def new(
         typer.echo(f"Next: helm lint --strict {target} && helm template {plan.answers.name} {target}")
 
 
+@app.command()
+def regen(
+    chart_dir: Annotated[Path, typer.Argument(
+        file_okay=False, help="The chart's folder (it holds .mkchart.yaml).")] = Path("."),
+    answers: AnswersOpt = None,
+    set_: SetOpt = None,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Change nothing; exit 1 with a diff when the chart is not what regen would make.")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Show what would change, file by file, with the diff; write nothing.")] = False,
+) -> None:
+    """Re-render a chart from its answers (changed by --answers/--set), keeping your edits."""
+    with user_errors():
+        from mkchart import regen as regeneration
+        from mkchart import report
+        from mkchart.errors import Conflicts, Drift
+
+        plan = regeneration.plan_regen(chart_dir, answers, tuple(set_ or ()))
+        for note in plan.notes:
+            _say(f"mkchart: note: {note}")
+        if check or dry_run:
+            typer.echo(report.unified_diff(plan), nl=False)
+            if dry_run:
+                typer.echo("\n".join(report.file_lines(plan, everything=True)))
+            typer.echo(report.summary(plan))
+            if check and not plan.current:
+                raise Drift(f"{chart_dir}: " + ("out of date with its answers" if plan.writes else "unresolved conflicts"),
+                            "run `mkchart regen`, resolve any conflicts and commit the result")
+            return
+        regeneration.apply(plan)
+        for line in report.file_lines(plan):
+            typer.echo(line)
+        typer.echo(report.summary(plan).replace("file(s) to change", "file(s) changed"))
+        if plan.conflicts:
+            raise Conflicts(
+                f"{len(plan.conflicts)} file(s) with conflicts: " + ", ".join(plan.conflicts),
+                "edit each file between '<<<<<<< yours' and '>>>>>>> mkchart', keep what is right, "
+                "delete the markers, then run `mkchart regen` again")
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="mkchart")

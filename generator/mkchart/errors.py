@@ -87,3 +87,15 @@ class Interrupted(MkchartError):
     """Raised when the user presses Ctrl-C or closes input in an interactive session."""
 
     exit_code = EXIT_INTERRUPTED
+
+
+class Conflicts(MkchartError):
+    """Raised after `regen` wrote a chart in which some files hold conflict markers."""
+
+    exit_code = EXIT_DRIFT
+
+
+class Drift(MkchartError):
+    """Raised by `regen --check` when the chart is not what its answers would produce."""
+
+    exit_code = EXIT_DRIFT

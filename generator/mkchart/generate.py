@@ -110,7 +110,8 @@ def recorded_answers(answers: Answers, config_files: dict[str, bytes]) -> Answer
 
 def plan_chart(resolved: Resolved, config_files: dict[str, bytes]) -> Plan:
     files = render(resolved.answers, config_files)
-    files[ANSWERS_FILE] = answersfile.dump(recorded_answers(resolved.answers, config_files))
+    files[ANSWERS_FILE] = answersfile.dump(
+        recorded_answers(resolved.answers, config_files), answersfile.hashes(files))
     return Plan(resolved, files)
 
 

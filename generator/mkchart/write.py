@@ -68,3 +68,73 @@ def write_new_chart(target: Path, files: Mapping[str, bytes], force: bool = Fals
         raise
     if backup is not None:
         shutil.rmtree(backup, ignore_errors=True)
+
+
+def _inside(chart: Path, relative: str) -> Path:
+    """CHART/relative, refused unless it stays inside the chart (symlinks included)."""
+    target = chart / relative
+    root = chart.resolve()
+    if Path(relative).is_absolute() or ".." in Path(relative).parts or not (
+        target.parent.resolve() == root or root in target.parent.resolve().parents
+    ):
+        raise UsageError(
+            f"{target}: outside the chart folder {chart}",
+            "mkchart writes only inside the chart; check for a symlinked folder or a path with '..'",
+        )
+    return target
+
+
+def update_files(chart: Path, changes: Mapping[str, bytes | None]) -> None:
+    """Put every change in CHART at once: bytes replace or create a file, None removes it.
+
+    Each new content is first written to a temporary file beside its target; only when
+    all are staged are they moved into place (os.replace, atomic per file), the replaced
+    originals kept aside until the end so that a failure restores them all. Temporary
+    files never outlive the call.
+    """
+    targets = {relative: _inside(chart, relative) for relative in changes}
+    staged: dict[str, Path] = {}
+    backups: dict[Path, Path] = {}
+    made_dirs: list[Path] = []
+    created: list[Path] = []
+    try:
+        for relative, content in changes.items():
+            if content is None:
+                continue
+            target = targets[relative]
+            missing = [p for p in [target.parent, *target.parent.parents] if not p.exists()]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made_dirs += reversed(missing)
+            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".mkchart-new", dir=target.parent)
+            staged[relative] = Path(name)
+            with os.fdopen(handle, "wb") as out:
+                out.write(content)
+            mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+            os.chmod(name, mode)
+        for relative, target in targets.items():
+            if target.exists():
+                backup = Path(tempfile.mkstemp(prefix=f".{target.name}.", suffix=".mkchart-old", dir=target.parent)[1])
+                os.replace(target, backup)
+                backups[target] = backup
+            elif relative in staged:
+                created.append(target)
+            if relative in staged:
+                os.replace(staged[relative], target)
+                del staged[relative]  # only once moved: a failed move still has a temp to clean
+    except BaseException:
+        for target in created:
+            target.unlink(missing_ok=True)
+        for target, backup in backups.items():
+            os.replace(backup, target)
+        backups.clear()
+        for name in staged.values():
+            name.unlink(missing_ok=True)
+        for folder in reversed(made_dirs):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        raise
+    finally:
+        for backup in backups.values():
+            backup.unlink(missing_ok=True)

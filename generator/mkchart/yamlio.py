@@ -93,6 +93,35 @@ def _scalar(value: Any) -> str:
     return _double_quoted(text)
 
 
+def styled(value: Any) -> Any:
+    """`value` with the quoting `dump_plain` gives it, for ruamel round-trip edits, so a
+    file written fresh and one edited in place come out the same."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    if isinstance(value, dict):
+        mapping = CommentedMap()
+        for key, item in value.items():
+            mapping[key] = styled(item)
+        _set_style(mapping)
+        return mapping
+    if isinstance(value, list | tuple):
+        sequence = CommentedSeq(styled(item) for item in value)
+        _set_style(sequence)
+        return sequence
+    if isinstance(value, str) and _scalar(value).startswith('"'):
+        return DoubleQuotedScalarString(value)
+    return value
+
+
+def _set_style(node: Any) -> None:
+    # dump_plain writes empty collections as {} / [] and the rest in block style.
+    if node:
+        node.fa.set_block_style()
+    else:
+        node.fa.set_flow_style()
+
+
 def _double_quoted(text: str) -> str:
     # YAML's double-quoted escapes; unlike JSON's, \U takes astral characters whole.
     out = []

@@ -1,0 +1,44 @@
+"""Upgrading an older `.mkchart.yaml` to the current answers format, one step at a time.
+
+Each format bump adds one function to `MIGRATIONS`: it takes the document of format N
+(a ruamel round-trip mapping, edited in place so the user's comments survive) and
+returns a note saying what changed; the result is format N + 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from mkchart import ANSWERS_FORMAT
+
+Migration = Callable[[Any], str]
+
+
+def _format_0_to_1(document: Any) -> str:
+    """Format 0 (mkchart's pre-release charts) said `probe.type` for today's
+    `probe.style` and kept no record of the generated files."""
+    probe = (document.get("answers") or {}).get("probe")
+    renamed = ""
+    if isinstance(probe, dict) and "type" in probe:
+        # Rename in place: the key keeps its position and any comment next to it.
+        position = list(probe).index("type")
+        probe.insert(position, "style", probe.pop("type"))
+        renamed = "probe.type is now probe.style; "
+    if "generated" not in document:
+        document["generated"] = {}
+    return (f"{renamed}the files' record (generated:) starts empty, so every file that "
+            "differs from a fresh render counts as edited by you")
+
+
+# MIGRATIONS[n] turns format n into format n + 1.
+MIGRATIONS: dict[int, Migration] = {0: _format_0_to_1}
+
+
+def migrate(document: Any, found: int) -> list[str]:
+    """Bring `document` from format `found` up to ANSWERS_FORMAT; returns the notes."""
+    notes = []
+    for step in range(found, ANSWERS_FORMAT):
+        notes.append(f"format {step} -> {step + 1}: {MIGRATIONS[step](document)}")
+    document.setdefault("mkchart", {})["format"] = ANSWERS_FORMAT
+    return notes

@@ -1,0 +1,68 @@
+"""`mkchart package`: lint a chart strictly and build the `.tgz` Helm would, with the real
+Helm engine (the optional `helm` extra: `pip install 'mkchart[helm]'`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkchart.errors import MkchartError, NotAChart, UsageError
+from mkchart.layout import CHART_YAML
+
+
+class HelmEngineMissing(MkchartError):
+    """Raised when a command needs the Helm engine and helm-python-sdk is not installed."""
+
+
+class LintFailed(MkchartError):
+    """Raised when `helm lint --strict` reports errors or warnings; nothing is packaged."""
+
+
+def _helm() -> Any:
+    try:
+        import helm_python
+    except ImportError:
+        raise HelmEngineMissing(
+            "this command needs the Helm engine, which is not installed",
+            "install it with: pip install 'mkchart[helm]' (the helm-python-sdk package, Helm v4 inside)",
+        ) from None
+    return helm_python
+
+
+@dataclass(frozen=True)
+class LintReport:
+    chart: Path
+    problems: tuple[str, ...]  # errors and warnings, "path: message"
+    notes: tuple[str, ...]  # informational findings
+
+
+def lint(chart: Path) -> LintReport:
+    """`helm lint --strict` with the real engine."""
+    helm = _helm()
+    if not (chart / CHART_YAML).is_file():
+        raise NotAChart(f"{chart}: no {CHART_YAML} here", "give the folder of a chart, e.g. ./book-tomcat-n1")
+    report = helm.lint(str(chart), strict=True)
+    problems = [f"{m['path']}: {m['error']}" for m in report["messages"] if m["severity"] >= 2]
+    problems += [str(e) for e in report["errors"] if not any(str(e) in p for p in problems)]
+    notes = [f"{m['path']}: {m['error']}" for m in report["messages"] if m["severity"] < 2]
+    return LintReport(chart, tuple(problems), tuple(notes))
+
+
+def package(chart: Path, destination: Path) -> Path:
+    """Lint strictly, then write NAME-VERSION.tgz into `destination`; returns its path."""
+    helm = _helm()
+    report = lint(chart)
+    if report.problems:
+        raise LintFailed(
+            f"{chart}: helm lint --strict found {len(report.problems)} problem(s): " + "; ".join(report.problems),
+            "fix them (or run `mkchart regen` if the chart is stale) and package again",
+        )
+    try:
+        destination.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--destination {destination}: cannot create it: {exc.strerror}") from None
+    try:
+        return Path(helm.package(str(chart), destination=str(destination)))
+    except helm.HelmError as exc:
+        raise LintFailed(f"{chart}: Helm could not package the chart: {exc}") from None

@@ -1,0 +1,42 @@
+"""What regen tells people: a line per file, a unified diff, a one-line summary."""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+
+from mkchart.regen import UNCHANGED, RegenPlan
+
+
+def _text(content: bytes | None) -> list[str]:
+    if content is None:
+        return []
+    return content.decode("utf-8", "replace").splitlines(keepends=True)
+
+
+def unified_diff(plan: RegenPlan) -> str:
+    """The diff from the chart on disk to what regen writes, git-style paths."""
+    chunks = []
+    for change in plan.files:
+        if change.path not in plan.writes:
+            continue
+        before = f"a/{change.path}" if change.before is not None else "/dev/null"
+        after = f"b/{change.path}" if change.after is not None else "/dev/null"
+        lines = list(difflib.unified_diff(_text(change.before), _text(change.after), before, after))
+        chunks.append("".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                              for line in lines))
+    return "".join(chunks)
+
+
+def file_lines(plan: RegenPlan, everything: bool = False) -> list[str]:
+    """`  update  values.yaml` lines: the files regen changes (or, with everything, all)."""
+    return [f"  {c.action:<9} {c.path}" + (f"  ({c.note})" if c.note else "")
+            for c in plan.files if everything or c.action != UNCHANGED]
+
+
+def summary(plan: RegenPlan) -> str:
+    counts = Counter(c.action for c in plan.files)
+    parts = ", ".join(f"{n} {action}" for action, n in sorted(counts.items()))
+    state = "up to date" if plan.current else (
+        f"{len(plan.writes)} file(s) to change" + (f", {len(plan.conflicts)} conflict(s)" if plan.conflicts else ""))
+    return f"{plan.answers.name}: {state} ({parts})"

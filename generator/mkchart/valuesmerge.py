@@ -1,0 +1,270 @@
+"""Structural three-way merge of `values.yaml`, edited as text so every comment stays.
+
+ruamel's round-trip loader tells where each key sits; the merge then decides key by
+key (a leaf is a scalar, a list or a mapping that is not block style on all sides):
+
+- the user's value differs from the previous render: it stays, comments and all;
+- the user kept the previous value: it follows the new render (added, changed, removed);
+- both changed it differently: the key's lines are written between conflict markers.
+
+A key's leading comment (the comment lines right above it) follows the same rule, so
+`# livenessProbe ... (http check)` becomes `(tcp check)` unless the user reworded it.
+Anything the merge cannot place safely makes it return None: the caller then falls back
+to the line merge, which never drops an edit either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mkchart.textmerge import Merged, _conflict
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class _Block:
+    start: int  # first line of the key's leading comment (or the key line)
+    key: int  # the key's line
+    value_end: int  # last line of the key's value
+    end: int  # last non-blank line before the next sibling's block
+    col: int
+
+
+@dataclass
+class _Doc:
+    lines: list[str]
+    root: Any
+
+    def blocks(self, mapping: Any, limit: int) -> dict[Any, _Block]:
+        keys = list(mapping)
+        found: dict[Any, _Block] = {}
+        starts = []
+        for index, key in enumerate(keys):
+            line, col = mapping.lc.key(key)
+            floor = mapping.lc.key(keys[index - 1])[0] if index else -1
+            start = line
+            while start - 1 > floor and self._is_comment(start - 1) and self._indent(start - 1) <= col:
+                start -= 1
+            starts.append((key, start, line, col))
+        for index, (key, start, line, col) in enumerate(starts):
+            stop = starts[index + 1][1] - 1 if index + 1 < len(starts) else limit
+            end = stop
+            while end > line and not self.lines[end].strip():
+                end -= 1
+            value_end = line
+            while value_end < end and self._in_value(value_end + 1, col):
+                value_end += 1
+            while value_end > line and not self.lines[value_end].strip():
+                value_end -= 1
+            found[key] = _Block(start, line, value_end, end, col)
+        return found
+
+    def _indent(self, index: int) -> int:
+        text = self.lines[index]
+        return len(text) - len(text.lstrip(" "))
+
+    def _is_comment(self, index: int) -> bool:
+        return self.lines[index].lstrip().startswith("#")
+
+    def _in_value(self, index: int, col: int) -> bool:
+        stripped = self.lines[index].strip()
+        if not stripped:
+            return True
+        indent = self._indent(index)
+        return indent > col or (indent == col and (stripped == "-" or stripped.startswith("- ")))
+
+    def text(self, first: int, last: int) -> list[str]:
+        return self.lines[first:last + 1]
+
+
+def _plain(node: Any) -> Any:
+    from mkchart.answersfile import _plain as plain
+
+    return plain(node)
+
+
+def _is_block_map(node: Any) -> bool:
+    return isinstance(node, dict) and bool(node) and not node.fa.flow_style()
+
+
+def _split_comment(text: str) -> tuple[str, str]:
+    """Split a one-line value from its end-of-line comment (outside quotes)."""
+    quote = ""
+    for index, char in enumerate(text):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (index == 0 or text[index - 1] in " \t"):
+            return text[:index].rstrip(), text[len(text[:index].rstrip()):]
+    return text.rstrip("\r\n").rstrip(), text[len(text.rstrip("\r\n").rstrip()):]
+
+
+@dataclass
+class _Edits:
+    deleted: set[int] = field(default_factory=set)
+    replaced: dict[int, list[str]] = field(default_factory=dict)
+    inserted: dict[int, list[str]] = field(default_factory=dict)
+    conflicts: int = 0
+
+    def replace(self, first: int, last: int, lines: list[str]) -> None:
+        self.replaced[first] = lines
+        self.deleted.update(range(first + 1, last + 1))
+
+    def insert(self, at: int, lines: list[str]) -> None:
+        self.inserted.setdefault(at, []).extend(lines)
+
+    def apply(self, lines: list[str]) -> str:
+        out: list[str] = []
+        for index in range(len(lines) + 1):
+            out += self.inserted.get(index, [])
+            if index < len(lines) and index not in self.deleted:
+                out += self.replaced.get(index, [lines[index]])
+        return "".join(out)
+
+
+def _reindent(lines: list[str], shift: int) -> list[str]:
+    if shift > 0:
+        return [(" " * shift + line) if line.strip() else line for line in lines]
+    if shift < 0:
+        return [line[-shift:] if line[:-shift].strip() == "" else line for line in lines]
+    return lines
+
+
+class _Merger:
+    def __init__(self, base: _Doc, ours: _Doc, theirs: _Doc) -> None:
+        self.base, self.ours, self.theirs = base, ours, theirs
+        self.edits = _Edits()
+
+    def merge_map(self, maps: tuple[Any, Any, Any], limits: tuple[int, int, int]) -> None:
+        b_map, o_map, t_map = maps
+        bb = self.base.blocks(b_map, limits[0])
+        ob = self.ours.blocks(o_map, limits[1])
+        tb = self.theirs.blocks(t_map, limits[2])
+        shift = (next(iter(ob.values())).col - next(iter(tb.values())).col) if ob and tb else 0
+        removed: set[Any] = set()
+        for key in [*t_map, *(k for k in b_map if k not in t_map)]:
+            vb, vo, vt = (m.get(key, _MISSING) if key in m else _MISSING for m in (b_map, o_map, t_map))
+            if key in bb and key in ob and key in tb:
+                self._comment(bb[key], ob[key], tb[key], shift)
+            if all(_is_block_map(v) for v in (vb, vo, vt)):
+                self.merge_map((vb, vo, vt), (bb[key].end, ob[key].end, tb[key].end))
+                continue
+            pb, po, pt = (_MISSING if v is _MISSING else _plain(v) for v in (vb, vo, vt))
+            if pt == pb or po == pt:
+                continue
+            if po == pb and pt is _MISSING:
+                removed.add(key)
+            elif po == pb and po is _MISSING:
+                self.edits.insert(*self._placement(key, o_map, t_map, ob, tb, removed, shift))
+            elif po == pb:
+                self._replace_value(key, bb[key], ob[key], tb[key], o_map, t_map, shift)
+            elif pt is _MISSING:
+                continue  # mkchart no longer writes this key, but the user changed it: theirs to keep
+            else:
+                self._conflict(key, ob.get(key), tb[key], o_map, t_map, ob, tb, removed, shift)
+        self._remove(removed, o_map, ob)
+
+    def _comment(self, b: _Block, o: _Block, t: _Block, shift: int) -> None:
+        old, mine, new = (d.text(x.start, x.key - 1) for d, x in ((self.base, b), (self.ours, o), (self.theirs, t)))
+        if mine == old and new != old and o.key > o.start:
+            self.edits.replace(o.start, o.key - 1, _reindent(new, shift))
+        elif mine == old and new != old:
+            self.edits.insert(o.key, _reindent(new, shift))
+
+    def _replace_value(self, key: Any, b: _Block, o: _Block, t: _Block, o_map: Any, t_map: Any, shift: int) -> None:
+        mine = self.ours.text(o.key, o.value_end)
+        if o.key == o.value_end and t.key == t.value_end:
+            o_col = o_map.lc.value(key)[1]
+            t_col = t_map.lc.value(key)[1]
+            o_line, t_line = mine[0], self.theirs.lines[t.key]
+            if o_map.lc.value(key)[0] == o.key and t_map.lc.value(key)[0] == t.key:
+                _, tail = _split_comment(o_line[o_col:])
+                value, _ = _split_comment(t_line[t_col:])
+                self.edits.replace(o.key, o.key, [o_line[:o_col] + value + tail])
+                return
+        if [line.lstrip() for line in mine] != [line.lstrip() for line in self.base.text(b.key, b.value_end)]:
+            # Same data, other text (a comment inside a list, say): not ours to rewrite.
+            self.edits.replace(o.key, o.value_end, _conflict(mine, _reindent(self.theirs.text(t.key, t.value_end), shift)))
+            self.edits.conflicts += 1
+            return
+        self.edits.replace(o.key, o.value_end, _reindent(self.theirs.text(t.key, t.value_end), shift))
+
+    def _placement(self, key: Any, o_map: Any, t_map: Any, ob: dict[Any, _Block], tb: dict[Any, _Block],
+                   removed: set[Any], shift: int) -> tuple[int, list[str]]:
+        """Where a key new to the user's file goes (after the sibling it follows in the new
+        render) and its lines, with the blank lines that separate it there."""
+        order = list(t_map)
+        at = order.index(key)
+        t = tb[key]
+        for prev in reversed(order[:at]):
+            if prev in ob and prev not in removed:
+                return ob[prev].end + 1, _reindent(self.theirs.text(tb[prev].end + 1, t.end), shift)
+        for nxt in order[at + 1:]:
+            if nxt in ob and nxt not in removed:
+                return ob[nxt].start, _reindent(self.theirs.text(t.start, tb[nxt].start - 1), shift)
+        last = max((b.end for b in ob.values()), default=-1)
+        return last + 1, _reindent(self.theirs.text(t.start, t.end), shift)
+
+    def _conflict(self, key: Any, o: _Block | None, t: _Block, o_map: Any, t_map: Any,
+                  ob: dict[Any, _Block], tb: dict[Any, _Block], removed: set[Any], shift: int) -> None:
+        theirs = _reindent(self.theirs.text(t.key, t.value_end), shift)
+        if o is None:
+            at, _ = self._placement(key, o_map, t_map, ob, tb, removed, shift)
+            self.edits.insert(at, _conflict([], theirs))
+        else:
+            self.edits.replace(o.key, o.value_end, _conflict(self.ours.text(o.key, o.value_end), theirs))
+        self.edits.conflicts += 1
+
+    def _remove(self, removed: set[Any], o_map: Any, ob: dict[Any, _Block]) -> None:
+        order = list(o_map)
+        for key in removed:
+            at = order.index(key)
+            block = ob[key]
+            if at + 1 < len(order):
+                self.edits.deleted.update(range(block.start, ob[order[at + 1]].start))
+            elif at > 0:
+                self.edits.deleted.update(range(ob[order[at - 1]].end + 1, block.end + 1))
+            else:
+                self.edits.deleted.update(range(block.start, block.end + 1))
+
+
+def _load(text: str) -> _Doc | None:
+    from ruamel.yaml.error import YAMLError
+
+    from mkchart import yamlio
+
+    try:
+        root = yamlio.load_round_trip(text)
+    except YAMLError:
+        return None
+    return _Doc(text.splitlines(keepends=True), root) if _is_block_map(root) else None
+
+
+def merge_values(base: str, ours: str, theirs: str) -> Merged | None:
+    """Merge three versions of values.yaml by structure, or None when that is not safe."""
+    docs = [_load(text) for text in (base, ours, theirs)]
+    if any(doc is None or not doc.lines[-1].endswith("\n") for doc in docs):
+        return None
+    b, o, t = docs  # type: ignore[misc]
+    merger = _Merger(b, o, t)
+    try:
+        merger.merge_map((b.root, o.root, t.root), (len(b.lines) - 1, len(o.lines) - 1, len(t.lines) - 1))
+    except (KeyError, ValueError, TypeError, IndexError):
+        return None  # a layout the text editor does not understand: the line merge takes over
+    first = [min(blocks.start for blocks in d.blocks(d.root, len(d.lines) - 1).values()) for d in (b, o, t)]
+    preamble = [d.text(0, f - 1) for d, f in zip((b, o, t), first)]
+    if preamble[1] == preamble[0] and preamble[2] != preamble[0]:
+        merger.edits.insert(0, preamble[2])
+        merger.edits.deleted.update(range(0, first[1]))
+    elif preamble[1] not in (preamble[0], preamble[2]) and preamble[2] != preamble[0]:
+        merger.edits.insert(0, _conflict(preamble[1], preamble[2]))
+        merger.edits.deleted.update(range(0, first[1]))
+        merger.edits.conflicts += 1
+    text = merger.edits.apply(o.lines)
+    if not merger.edits.conflicts and _load(text) is None:
+        return None
+    return Merged(text, merger.edits.conflicts)
