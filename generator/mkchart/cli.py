@@ -38,11 +38,14 @@ class Console:
     except batch's progress bar on a terminal."""
 
     def __init__(self, command: str, output: str = "text", quiet: bool = False) -> None:
-        if output not in OUTPUTS:
-            raise UsageError(f"--output {output!r}: must be one of {', '.join(OUTPUTS)}")
         self.command = command
+        self.output = output
         self.json = output == "json"
         self.quiet = quiet
+
+    def check(self) -> None:
+        if self.output not in OUTPUTS:
+            raise UsageError(f"--output {self.output!r}: must be one of {', '.join(OUTPUTS)}")
 
     def line(self, text: str) -> None:
         if not self.quiet:
@@ -78,6 +81,7 @@ def user_errors(console: Console | None = None) -> Iterator[None]:
     """
     console = console or Console("mkchart")
     try:
+        console.check()
         yield
     except typer.Exit:
         raise

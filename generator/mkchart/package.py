@@ -63,6 +63,6 @@ def package(chart: Path, destination: Path) -> Path:
     except OSError as exc:
         raise UsageError(f"--destination {destination}: cannot create it: {exc.strerror}") from None
     try:
-        return Path(helm.package(str(chart), destination=str(destination)))
+        return Path(helm.package(str(chart), destination=str(destination))).absolute()
     except helm.HelmError as exc:
         raise LintFailed(f"{chart}: Helm could not package the chart: {exc}") from None

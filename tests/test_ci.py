@@ -1,0 +1,232 @@
+"""Jenkins and fleet scale: JSON output, exit codes, batch, package, no prompt or ANSI
+codes without a terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import MakeChart, Run, lint_strict
+from mkchart import layout, yamlio
+from mkchart.errors import EXIT_BAD_INPUT, EXIT_DRIFT
+
+SERVICES = """\
+defaults:
+  image: {repository: harbor.example.com/book/app, tag: "2.3.1"}
+  persistence: {storageClass: glusterfs}
+  ingress: {domain: book.example.com}
+  timezone: Asia/Shanghai
+services:
+  - name: book-tomcat-n1
+  - name: book-mysql-m1
+    image: {repository: mysql, tag: "8.0.36"}
+    persistence: {enabled: true, size: 20Gi}
+  - name: book-redis-n1
+    image: {repository: redis, tag: 7.2.4-alpine}
+"""
+
+
+def _json(result: Any) -> dict[str, Any]:
+    document = json.loads(result.stdout)
+    assert document["exitCode"] == result.exit_code
+    assert document["ok"] is (result.exit_code == 0)
+    return document
+
+
+def test_new_json(mkchart: Run, tmp_path: Path) -> None:
+    result = mkchart("new", "book-tomcat-n1", "--output", "json")
+    assert result.exit_code == 0
+    document = _json(result)
+    (chart,) = document["charts"]
+    assert chart["status"] == "created" and chart["name"] == "book-tomcat-n1"
+    assert layout.VALUES_YAML in chart["written"] and layout.ANSWERS_FILE in chart["written"]
+    assert (tmp_path / "book-tomcat-n1" / layout.CHART_YAML).exists()
+    assert "Wrote chart" in result.stderr, "human lines go to stderr in JSON mode"
+
+
+def test_new_json_bad_input(mkchart: Run, tmp_path: Path) -> None:
+    result = mkchart("new", "book-tomcat-n1", "--output", "json", "--set", "image.tag=latest")
+    assert result.exit_code == EXIT_BAD_INPUT
+    document = _json(result)
+    assert document["charts"] == [] and "image.tag" in document["errors"][0]
+    assert "mkchart: error: image.tag" in result.stderr
+    assert not (tmp_path / "book-tomcat-n1").exists()
+
+
+def test_output_and_no_input_from_environment(mkchart: Run) -> None:
+    result = mkchart("new", "book-redis-n1", env={"MKCHART_OUTPUT": "json", "MKCHART_NO_INPUT": "1"})
+    assert _json(result)["charts"][0]["status"] == "created"
+
+
+def test_bad_output_format(mkchart: Run) -> None:
+    result = mkchart("new", "book-redis-n1", "--output", "xml")
+    assert result.exit_code == EXIT_BAD_INPUT and "--output 'xml'" in result.stderr
+
+
+def test_quiet_prints_only_errors(mkchart: Run) -> None:
+    result = mkchart("new", "book-redis-n1", "--no-input", "--quiet")
+    assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
+
+
+def test_regen_json_current_drift_and_conflict(mkchart: Run, make_chart: MakeChart) -> None:
+    chart = make_chart("book-tomcat-n1")
+    current = mkchart("regen", "--check", str(chart), "--output", "json")
+    assert current.exit_code == 0 and _json(current)["charts"][0]["status"] == "unchanged"
+
+    stale = mkchart("regen", "--check", str(chart), "--set", "port=9090", "--output", "json")
+    assert stale.exit_code == EXIT_DRIFT
+    outcome = _json(stale)["charts"][0]
+    assert outcome["status"] == "drift" and "values.yaml" in outcome["written"]
+    assert "+containerPort: 9090" in stale.stderr  # the diff, for people, on stderr
+
+    values = chart / layout.VALUES_YAML
+    values.write_text(values.read_text().replace("containerPort: 8080", "containerPort: 8081"))
+    conflicted = mkchart("regen", str(chart), "--set", "port=9090", "--output", "json")
+    assert conflicted.exit_code == EXIT_DRIFT
+    outcome = _json(conflicted)["charts"][0]
+    assert outcome["status"] == "conflicted" and outcome["conflicts"] == ["values.yaml"]
+
+
+def test_regen_many_charts_in_one_run(mkchart: Run, make_chart: MakeChart, tmp_path: Path) -> None:
+    first, second = make_chart("book-tomcat-n1"), make_chart("book-redis-n1")
+    (tmp_path / "plain").mkdir()
+    result = mkchart("regen", "--check", str(first), str(second), str(tmp_path / "plain"), "--output", "json")
+    assert result.exit_code == EXIT_BAD_INPUT
+    statuses = [(c["name"], c["status"]) for c in _json(result)["charts"]]
+    assert statuses == [("book-tomcat-n1", "unchanged"), ("book-redis-n1", "unchanged"), ("plain", "refused")]
+
+
+def test_batch_creates_every_chart(mkchart: Run, tmp_path: Path) -> None:
+    (tmp_path / "services.yaml").write_text(SERVICES)
+    result = mkchart("batch", "services.yaml", "--output-dir", "charts", "--output", "json")
+    assert result.exit_code == 0, result.stderr
+    document = _json(result)
+    assert [(c["name"], c["status"]) for c in document["charts"]] == [
+        ("book-tomcat-n1", "created"), ("book-mysql-m1", "created"), ("book-redis-n1", "created")]
+    for name in ("book-tomcat-n1", "book-mysql-m1", "book-redis-n1"):
+        lint_strict(tmp_path / "charts" / name)
+    mysql = yamlio.read_mapping(tmp_path / "charts" / "book-mysql-m1" / layout.ANSWERS_FILE)["answers"]
+    assert mysql["persistence"] | {} == {**mysql["persistence"], "enabled": True, "size": "20Gi",
+                                          "storageClass": "glusterfs"}
+    tomcat = yamlio.read_mapping(tmp_path / "charts" / "book-tomcat-n1" / layout.ANSWERS_FILE)["answers"]
+    assert tomcat["image"] == {"repository": "harbor.example.com/book/app", "tag": "2.3.1", "pullPolicy": "IfNotPresent"}
+    assert "created    book-mysql-m1" in result.stderr, "plain progress lines without a terminal"
+
+
+BROKEN = """\
+defaults:
+  persistence: {storageClass: glusterfs}
+services:
+  - name: book-tomcat-n1
+  - name: Book_mysql
+  - name: book-redis-n1
+    port: 99999
+    image: {tag: latest}
+  - name: book-tomcat-n1
+  - port: 80
+"""
+
+
+def test_batch_reports_every_invalid_entry_and_writes_nothing(mkchart: Run, tmp_path: Path) -> None:
+    (tmp_path / "services.yaml").write_text(BROKEN)
+    result = mkchart("batch", "services.yaml", "--output-dir", "charts")
+    assert result.exit_code == EXIT_BAD_INPUT
+    message = result.stderr
+    for expected in ("4 of the services are invalid; nothing was written",
+                     "services[1] (Book_mysql): name:", "services[2] (book-redis-n1): image.tag: 'latest'",
+                     "services[2] (book-redis-n1): port:", "services[3] (book-tomcat-n1): name: 'book-tomcat-n1' is already used by services[0]",
+                     "services[4]: missing answers: name", "--keep-going"):
+        assert expected in message, expected
+    assert not (tmp_path / "charts").exists()
+
+
+def test_batch_keep_going_writes_the_valid_ones(mkchart: Run, tmp_path: Path) -> None:
+    (tmp_path / "services.yaml").write_text(BROKEN)
+    result = mkchart("batch", "services.yaml", "--output-dir", "charts", "--keep-going", "--output", "json")
+    assert result.exit_code == EXIT_BAD_INPUT
+    statuses = [c["status"] for c in _json(result)["charts"]]
+    assert statuses == ["created", "refused", "refused", "refused", "refused"]
+    assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == ["book-tomcat-n1"]
+
+
+def test_batch_rerun_regenerates_and_keeps_edits(mkchart: Run, tmp_path: Path) -> None:
+    (tmp_path / "services.yaml").write_text(SERVICES)
+    assert mkchart("batch", "services.yaml", "-o", "charts").exit_code == 0
+    values = tmp_path / "charts" / "book-tomcat-n1" / layout.VALUES_YAML
+    values.write_text(values.read_text().replace("replicaCount: 1", "replicaCount: 4  # launch week"))
+    again = mkchart("batch", "services.yaml", "-o", "charts", "--output", "json")
+    assert [c["status"] for c in _json(again)["charts"]] == ["unchanged"] * 3
+    (tmp_path / "services.yaml").write_text(SERVICES.replace("tag: \"2.3.1\"", "tag: \"2.3.2\""))
+    changed = mkchart("batch", "services.yaml", "-o", "charts", "--output", "json")
+    assert changed.exit_code == 0
+    outcome = _json(changed)["charts"][0]
+    assert outcome["status"] == "updated" and "values.yaml" in outcome["merged"]
+    text = values.read_text()
+    assert "replicaCount: 4  # launch week" in text and 'tag: "2.3.2"' in text
+    lint_strict(values.parent)
+
+
+def test_batch_never_overwrites_a_folder_it_did_not_make(mkchart: Run, tmp_path: Path) -> None:
+    (tmp_path / "services.yaml").write_text(SERVICES)
+    (tmp_path / "charts" / "book-redis-n1").mkdir(parents=True)
+    (tmp_path / "charts" / "book-redis-n1" / "notes.txt").write_text("mine")
+    result = mkchart("batch", "services.yaml", "-o", "charts", "--output", "json")
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert _json(result)["charts"][2]["status"] == "refused"
+    assert [p.name for p in (tmp_path / "charts" / "book-redis-n1").iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize("text", ["services: []\n", "servies: []\n", "services: {a: 1}\n"])
+def test_batch_malformed_file(text: str, mkchart: Run, tmp_path: Path) -> None:
+    (tmp_path / "services.yaml").write_text(text)
+    result = mkchart("batch", "services.yaml")
+    assert result.exit_code == EXIT_BAD_INPUT and "services.yaml" in result.stderr
+
+
+def test_package_makes_an_archive_helm_loads(mkchart: Run, make_chart: MakeChart, tmp_path: Path) -> None:
+    import helm_python
+
+    chart = make_chart("book-tomcat-n1")
+    result = mkchart("package", str(chart), "--destination", "dist", "--output", "json")
+    assert result.exit_code == 0, result.stderr
+    archive = Path(_json(result)["charts"][0]["archive"])
+    assert archive == tmp_path / "dist" / "book-tomcat-n1-0.1.0.tgz"
+    names = tarfile.open(archive).getnames()
+    assert "book-tomcat-n1/Chart.yaml" in names
+    assert not any(n.endswith(layout.ANSWERS_FILE) for n in names), ".mkchart.yaml stays out of the package"
+    loaded = helm_python.Chart.load_archive(archive.read_bytes())
+    try:
+        assert (loaded.name, loaded.version) == ("book-tomcat-n1", "0.1.0")
+    finally:
+        loaded.close()
+
+
+def test_package_refuses_a_chart_that_fails_lint(mkchart: Run, make_chart: MakeChart, tmp_path: Path) -> None:
+    chart = make_chart("book-tomcat-n1")
+    (chart / layout.SERVICE).write_text("{{ .Values.nope.missing }}\n")
+    result = mkchart("package", str(chart), "--destination", "dist")
+    assert result.exit_code == EXIT_BAD_INPUT and "helm lint --strict found" in result.stderr
+    assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").iterdir())
+    assert mkchart("lint", str(chart)).exit_code == EXIT_BAD_INPUT
+
+
+def test_no_prompt_and_no_ansi_without_a_terminal(tmp_path: Path) -> None:
+    (tmp_path / "services.yaml").write_text(SERVICES)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MKCHART_") and k != "CI"}
+    env.update(TERM="xterm-256color", MKCHART_CACHE_DIR=str(tmp_path / ".cache"))
+    for args in (["new"], ["new", "book-tomcat-n1"], ["batch", "services.yaml", "-o", "charts"],
+                 ["regen", "--check", "charts/book-tomcat-n1"]):
+        result = subprocess.run([sys.executable, "-m", "mkchart", *args], cwd=tmp_path, env=env,
+                                stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+        assert b"\x1b[" not in result.stdout + result.stderr, args
+        assert b"Enter accepts" not in result.stdout + result.stderr, f"{args}: no session without a person"
+    missing = subprocess.run([sys.executable, "-m", "mkchart", "new"], cwd=tmp_path, env=env,
+                             stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    assert missing.returncode == EXIT_BAD_INPUT and "missing answers" in missing.stderr
