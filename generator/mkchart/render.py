@@ -84,6 +84,11 @@ def _skeleton() -> tuple[_Template, ...]:
     return tuple(templates)
 
 
+def compile_skeleton() -> None:
+    """Load and compile the skeleton now (it is otherwise done on the first render)."""
+    _skeleton()
+
+
 def render(answers: Answers, config_files: dict[str, bytes] | None = None) -> Rendered:
     """Render a whole chart. `config_files` maps file names to their contents (the
     `config.files` answers, already read); they land in files/config/."""

@@ -16,12 +16,12 @@ ALWAYS_DIRS = ("charts",)
 
 
 def _fill(directory: Path, files: Mapping[str, bytes]) -> None:
-    for folder in ALWAYS_DIRS:
+    # Each folder is made once, not once per file: batch runs write thousands of files.
+    folders = set(ALWAYS_DIRS) | {relative.rpartition("/")[0] for relative in files}
+    for folder in sorted(f for f in folders if f):
         (directory / folder).mkdir(parents=True, exist_ok=True)
     for relative, content in files.items():
-        path = directory / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+        (directory / relative).write_bytes(content)
 
 
 def check_target(target: Path, force: bool = False) -> None:

@@ -123,6 +123,8 @@ def _set_style(node: Any) -> None:
 
 
 def _double_quoted(text: str) -> str:
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
     # YAML's double-quoted escapes; unlike JSON's, \U takes astral characters whole.
     out = []
     for char in text:
