@@ -137,7 +137,8 @@ def plan_regen_layers(chart: Path, layers: Layers) -> RegenPlan:
     old = resolve(None, recorded.answers, None, source).answers
     changes = deep_merge(layers.file_layer, layers.set_layer)
     stored = follow_defaults(old, recorded.answers, changes)
-    resolved = resolve(None, deep_merge(stored, layers.file_layer), layers.set_layer, layers.source or source)
+    # The stored answers were validated just above, so a problem here is in the changes.
+    resolved = resolve(None, deep_merge(stored, layers.file_layer), layers.set_layer, layers.source or "--set")
     new = resolved.answers
     files_given = "files" in (changes.get("config") or {})
     config = read_config_files(new, layers.files_base if files_given else chart)
