@@ -36,3 +36,8 @@ def test_wheel_in_a_fresh_virtualenv(tmp_path: Path) -> None:
                    "from mkchart.resources import skeleton_dir, profiles_dir; print(skeleton_dir()); print(profiles_dir())",
                    cwd=elsewhere).stdout.split()
     assert all(str(env_dir) in line for line in located), located
+    # ... and its skeleton precompiled by the build hook, so a first run compiles nothing.
+    loader = _run(env_dir / "bin" / "python", "-c",
+                  "from mkchart import skeleton, resources; "
+                  "print(type(skeleton.load(resources.skeleton_dir())[0].loader).__name__)", cwd=elsewhere).stdout
+    assert loader.strip() == "ModuleLoader"

@@ -9,7 +9,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from mkchart import __version__
 from mkchart.context import chart_context
 from mkchart.layout import CONFIG_FILES_DIR
 from mkchart.model import Answers
@@ -21,67 +20,22 @@ Rendered = dict[str, bytes]
 
 @dataclass(frozen=True)
 class _Template:
-    path: Any  # jinja2.Template of the relative path
+    path: Any  # the relative path: a str, or a jinja2.Template when it holds a variable
     body: Any  # jinja2.Template of the content
-
-
-def _bytecode_cache() -> Any:
-    """Jinja's compiled-template cache in the user's cache folder, or None.
-
-    Compiling the skeleton costs more than everything else `mkchart new` does, so a
-    second run loads the compiled code instead. The cache is keyed by each template's
-    source, so an edited skeleton is never served stale; an unwritable cache is skipped.
-    """
-    import os
-
-    from jinja2 import FileSystemBytecodeCache
-
-    if os.environ.get("MKCHART_NO_CACHE"):
-        return None
-    base = os.environ.get("MKCHART_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"), "mkchart")
-
-    class QuietCache(FileSystemBytecodeCache):
-        def dump_bytecode(self, bucket: Any) -> None:
-            try:
-                super().dump_bytecode(bucket)
-            except OSError:
-                pass  # a cache that cannot be written only costs speed
-
-    try:
-        os.makedirs(base, exist_ok=True)
-    except OSError:
-        return None
-    return QuietCache(base, pattern=f"skeleton-{__version__}-%s.cache")
 
 
 @cache
 def _skeleton() -> tuple[_Template, ...]:
-    """Compile every file of chart-skeleton/ once, with the delimiters cookiecutter.json sets.
+    """Every file of chart-skeleton/ as a compiled template, loaded once per process."""
+    from mkchart import skeleton
 
-    The environment mirrors cookiecutter's (strict undefined, trailing newline kept), so a
-    template that works here works under `cookiecutter` too.
-    """
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    root = skeleton_dir()
-    settings = json.loads((root / "cookiecutter.json").read_text(encoding="utf-8"))
-    (project,) = [p for p in root.iterdir() if p.is_dir() and "cookiecutter" in p.name]
-    env = Environment(
-        loader=FileSystemLoader(project),
-        bytecode_cache=_bytecode_cache(),
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=False,
-        auto_reload=False,
-        **settings["_jinja2_env_vars"],
+    env, names = skeleton.load(skeleton_dir())
+    start = env.variable_start_string
+    return tuple(
+        # Most paths hold no variable: a plain string needs no template (nor its compile).
+        _Template(path=env.from_string(name) if start in name else name, body=env.get_template(name))
+        for name in names
     )
-    templates = []
-    for file in sorted(project.rglob("*")):
-        if file.is_file():
-            relative = file.relative_to(project).as_posix()
-            templates.append(_Template(path=env.from_string(relative), body=env.get_template(relative)))
-    return tuple(templates)
 
 
 def compile_skeleton() -> None:
@@ -96,7 +50,8 @@ def render(answers: Answers, config_files: dict[str, bytes] | None = None) -> Re
     context = {"cookiecutter": chart_context(answers, list(config_files))}
     rendered: Rendered = {}
     for template in _skeleton():
-        rendered[template.path.render(context)] = template.body.render(context).encode("utf-8")
+        path = template.path if isinstance(template.path, str) else template.path.render(context)
+        rendered[path] = template.body.render(context).encode("utf-8")
     for name, content in config_files.items():
         rendered[f"{CONFIG_FILES_DIR}/{name}"] = content
     return rendered
