@@ -230,3 +230,25 @@ def test_no_prompt_and_no_ansi_without_a_terminal(tmp_path: Path) -> None:
     missing = subprocess.run([sys.executable, "-m", "mkchart", "new"], cwd=tmp_path, env=env,
                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
     assert missing.returncode == EXIT_BAD_INPUT and "missing answers" in missing.stderr
+
+
+def test_a_large_fleet_uses_every_core_and_keeps_the_order(mkchart: Run, tmp_path: Path) -> None:
+    from mkchart import fleet
+
+    count = fleet.PARALLEL_FROM + 6  # large enough for the forked workers
+    names = [f"svc{i}-{('tomcat', 'redis', 'zk')[i % 3]}-n1" for i in range(count)]
+    (tmp_path / "fleet.yaml").write_text("services:\n" + "".join(f"  - name: {n}\n" for n in names))
+    created = mkchart("batch", "fleet.yaml", "-o", "charts", "--output", "json")
+    assert created.exit_code == 0, created.stderr
+    assert [c["name"] for c in _json(created)["charts"]] == names
+    assert all(c["status"] == "created" for c in _json(created)["charts"])
+    values = tmp_path / "charts" / names[5] / layout.VALUES_YAML
+    values.write_text(values.read_text().replace("replicaCount: 1", "replicaCount: 2"))
+    folders = [str(tmp_path / "charts" / n) for n in names]
+    checked = mkchart("regen", "--check", *folders, "--set", "timezone=UTC", "--output", "json")
+    assert checked.exit_code == EXIT_DRIFT
+    outcomes = _json(checked)["charts"]
+    assert [c["name"] for c in outcomes] == names and {c["status"] for c in outcomes} == {"drift"}
+    rerun = mkchart("batch", "fleet.yaml", "-o", "charts", "--output", "json")
+    assert {c["status"] for c in _json(rerun)["charts"]} == {"unchanged"}
+    assert "replicaCount: 2" in values.read_text()

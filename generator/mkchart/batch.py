@@ -11,10 +11,7 @@ The services file uses the answers-file keys, so one format serves both:
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections.abc import Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,17 +19,15 @@ from typing import Any, Protocol
 from mkchart import yamlio
 from mkchart.answers import Resolved, deep_merge, resolve
 from mkchart.errors import AnswersFileError, InvalidAnswers, MissingAnswers, MkchartError
+from mkchart.fleet import parallel_map
 from mkchart.generate import Layers, plan_chart, read_config_files
 from mkchart.layout import ANSWERS_FILE
 from mkchart.regen import apply, plan_regen_layers
+from mkchart.render import compile_skeleton
 from mkchart.results import CREATED, REFUSED, ChartOutcome, from_regen
 from mkchart.write import write_new_chart
 
 TOP_KEYS = ("defaults", "services")
-# New charts are made by forked workers once a fleet is this large (fork costs ~10 ms).
-PARALLEL_FROM = 64
-MAX_WORKERS = 4
-CHUNK = 16  # charts per task: small enough for a smooth progress bar
 
 
 @dataclass(frozen=True)
@@ -142,34 +137,22 @@ def _regenerate(entry: Entry, target: Path, services: Path, set_layer: Mapping[s
 
 def _create(entry: Entry, target: Path) -> ChartOutcome:
     files = plan_chart(entry.resolved, entry.config_files).files
-    try:
-        write_new_chart(target, files)
-    except MkchartError as error:
-        return ChartOutcome(entry.name, str(target), REFUSED, errors=[str(error)])
+    write_new_chart(target, files)
     return ChartOutcome(entry.name, str(target), CREATED, written=sorted(files), notes=list(entry.resolved.notes))
 
 
-def _create_chunk(chunk: list[tuple[Entry, Path]]) -> list[tuple[ChartOutcome, tuple[Entry, Path]]]:
-    return [(_create(entry, target), (entry, target)) for entry, target in chunk]
-
-
-def _create_all(creating: list[tuple[Entry, Path]]) -> Iterator[list[tuple[ChartOutcome, tuple[Entry, Path]]]]:
-    """Create the new charts, on every core for a large fleet, yielding in file order.
-
-    Rendering and writing a chart is CPU-bound Python, so threads would only queue on the
-    GIL; forked workers inherit the compiled skeleton and each take chunks of the fleet.
-    """
-    chunks = [creating[i:i + CHUNK] for i in range(0, len(creating), CHUNK)]
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if len(creating) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(_create_chunk, chunks)
-        return
-    from mkchart.render import compile_skeleton
-
-    compile_skeleton()  # once, before forking, so no worker compiles it again
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_create_chunk, chunks)
+def _one(job: tuple[Entry, Path, Path, dict[str, Any]]) -> ChartOutcome:
+    """One entry: create its chart, regenerate it when it exists, refuse a foreign folder."""
+    entry, services, output_dir, set_layer = job
+    target = output_dir / entry.name
+    try:
+        if not target.exists():
+            return _create(entry, target)
+        if (target / ANSWERS_FILE).is_file():
+            return _regenerate(entry, target, services, set_layer)
+        return _refuse_foreign(entry, target)
+    except MkchartError as error:
+        return ChartOutcome(entry.name, str(target), REFUSED, errors=[str(error)])
 
 
 def _refuse_foreign(entry: Entry, target: Path) -> ChartOutcome:
@@ -199,27 +182,11 @@ def run_batch(services: Path, output_dir: Path, set_layer: Mapping[str, Any] | N
     }
     if progress:
         progress.start(len(checked.entries))
-
-    def record(index: int, outcome: ChartOutcome) -> None:
-        outcomes[index] = outcome
+    jobs = [(entry, services, output_dir, dict(set_layer)) for entry in checked.entries]
+    for (entry, *_), outcome in zip(jobs, parallel_map(_one, jobs, prepare=compile_skeleton)):
+        outcomes[entry.index] = outcome
         if progress:
             progress.step(outcome)
-
-    creating: list[tuple[Entry, Path]] = []
-    for entry in checked.entries:
-        target = output_dir / entry.name
-        if not target.exists():
-            creating.append((entry, target))
-            continue
-        try:
-            outcome = (_regenerate(entry, target, services, set_layer)
-                       if (target / ANSWERS_FILE).is_file() else _refuse_foreign(entry, target))
-        except MkchartError as error:
-            outcome = ChartOutcome(entry.name, str(target), REFUSED, errors=[str(error)])
-        record(entry.index, outcome)
-    for chunk_outcomes in _create_all(creating):
-        for outcome, (entry, _) in chunk_outcomes:
-            record(entry.index, outcome)
     return [outcomes[index] for index in sorted(outcomes)]
 
 

@@ -224,52 +224,24 @@ def regen(
     """
     console = Console("regen", output, quiet)
     with user_errors(console):
-        from mkchart import regen as regeneration
-        from mkchart import report
-        from mkchart.errors import EXIT_BAD_INPUT
-        from mkchart.results import REFUSED, ChartOutcome, RunReport, from_regen
+        from mkchart.fleet import parallel_map
+        from mkchart.regenrun import Job, run
+        from mkchart.render import compile_skeleton
+        from mkchart.results import RunReport
 
         folders = chart_dirs or [Path(".")]
-        sets = tuple(set_ or ())
+        jobs = [Job(folder, answers, tuple(set_ or ()), check, dry_run) for folder in folders]
         outcomes = []
         code = 0
-        for folder in folders:
-            try:
-                plan = regeneration.plan_regen(folder, answers, sets)
-            except MkchartError as error:
-                if len(folders) == 1:
-                    raise
-                console.error(f"mkchart: {t('e.error')}: {error}")
-                outcomes.append(ChartOutcome(folder.name, str(folder), REFUSED, errors=[str(error)]))
-                code = EXIT_BAD_INPUT
-                continue
-            for note in plan.notes:
-                console.note(f"mkchart: {t('e.note')}: {note}")
-            if check or dry_run:
-                diff = report.unified_diff(plan).rstrip("\n")
-                if diff:
-                    console.line(diff)
-                if dry_run:
-                    console.line("\n".join(report.file_lines(plan, everything=True)))
-                console.line(report.summary(plan))
-                if check and not plan.current:
-                    console.error(f"mkchart: {folder}: " + (
-                        "out of date with its answers" if plan.writes else "unresolved conflicts")
-                        + "; run `mkchart regen`, resolve any conflicts and commit the result")
-                    code = code or EXIT_DRIFT
-                outcomes.append(from_regen(plan, written=False))
-                continue
-            regeneration.apply(plan)
-            for line in report.file_lines(plan):
+        for result in parallel_map(run, jobs, prepare=compile_skeleton):
+            for note in result.notes:
+                console.note(note)
+            for line in result.lines:
                 console.line(line)
-            console.line(report.summary(plan).replace("file(s) to change", "file(s) changed"))
-            if plan.conflicts:
-                console.error(
-                    f"mkchart: {len(plan.conflicts)} file(s) with conflicts: " + ", ".join(plan.conflicts)
-                    + "\n  edit each file between '<<<<<<< yours' and '>>>>>>> mkchart', keep what is right, "
-                    "delete the markers, then run `mkchart regen` again")
-                code = code or EXIT_DRIFT
-            outcomes.append(from_regen(plan, written=True))
+            for error in result.errors:
+                console.error(error)
+            code = max(code, result.code)
+            outcomes.append(result.outcome)
         console.finish(RunReport("regen", exitCode=code, charts=outcomes))
 
 
