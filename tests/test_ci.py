@@ -252,3 +252,17 @@ def test_a_large_fleet_uses_every_core_and_keeps_the_order(mkchart: Run, tmp_pat
     rerun = mkchart("batch", "fleet.yaml", "-o", "charts", "--output", "json")
     assert {c["status"] for c in _json(rerun)["charts"]} == {"unchanged"}
     assert "replicaCount: 2" in values.read_text()
+
+
+def test_progress_bar_on_a_terminal_plain_lines_in_ci(tmp_path: Path) -> None:
+    import pexpect
+
+    (tmp_path / "services.yaml").write_text(SERVICES)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MKCHART_") and k != "CI"}
+    env.update(TERM="xterm", MKCHART_CACHE_DIR=str(tmp_path / ".cache"))
+    command = f"{sys.executable} -m mkchart batch services.yaml -o"
+    on_terminal = pexpect.run(f"{command} bar", cwd=str(tmp_path), env=env, timeout=60).decode()
+    assert "[##########" in on_terminal and "3/3" in on_terminal
+    assert "created    book-tomcat-n1" not in on_terminal
+    in_ci = pexpect.run(f"{command} plain", cwd=str(tmp_path), env={**env, "CI": "true"}, timeout=60).decode()
+    assert "created    book-tomcat-n1" in in_ci and "[#" not in in_ci and "\x1b[" not in in_ci
