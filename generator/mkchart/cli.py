@@ -194,7 +194,10 @@ def new(
             console.note(f"mkchart: {t('e.note')}: {note}")
         target = new_chart(plan, output_dir, force=force)
         console.line(t("w.wrote", name=plan.answers.name, count=len(plan.files), target=target))
-        console.line(f"Next: helm lint --strict {target} && helm template {plan.answers.name} {target}")
+        from mkchart.nextsteps import chart_path, next_steps
+
+        for line in next_steps(plan.answers.name, chart_path(target)):
+            console.line(line)
         console.finish(RunReport("new", charts=[ChartOutcome(
             plan.answers.name, str(target), CREATED, written=sorted(plan.files), notes=list(plan.resolved.notes))]))
 

@@ -20,14 +20,13 @@ from mkchart import profiles
 from mkchart.answers import Tree, check_answer, deep_merge, keys, layered, lookup, parse_text, resolve, to_tree
 from mkchart.errors import Interrupted, InvalidAnswer, InvalidAnswers, MissingAnswers
 from mkchart.i18n import has, t
+from mkchart.nextsteps import chart_path, next_steps
 
 if TYPE_CHECKING:
     from mkchart.generate import Layers
 
 SOURCES = ("env", "args", "files", "none")
 SOURCE_KEYS = {"env": "config.env", "args": "config.args", "files": "config.files"}
-# The seed's environments, one namespace each.
-ENVIRONMENTS = ("dev", "test", "staging", "prod")
 WIDTH = 78  # fits an 80-column terminal
 
 _YES = {"y", "yes", "true", "on", "1", "是"}
@@ -307,22 +306,6 @@ def summary(session: Session, answers_tree: Tree) -> list[str]:
 def file_lines(files: list[str]) -> list[str]:
     return textwrap.wrap("  ".join(sorted(files)), WIDTH, initial_indent="  ", subsequent_indent="  ",
                          break_on_hyphens=False)
-
-
-def next_steps(name: str, chart: str) -> list[str]:
-    lines = [t("w.next"), f"  {t('w.next_lint')}", f"    helm lint --strict {chart}",
-             f"  {t('w.next_template')}", f"    helm template {name} {chart}", f"  {t('w.next_install')}"]
-    for env in ENVIRONMENTS:
-        # Two lines each, so that every line fits 80 columns and still pastes as one command.
-        lines += [f"    helm upgrade --install {name} {chart} \\", f"      --namespace {env} --create-namespace"]
-    return lines
-
-
-def chart_path(target: Path) -> str:
-    """The chart folder as helm should be given it: ./NAME, never a bare NAME that helm
-    could take for a repository chart."""
-    text = str(target)
-    return text if target.is_absolute() or text.startswith(".") else f"./{text}"
 
 
 # --- the session itself: the only part that reads and prints ----------------------------------
