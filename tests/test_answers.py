@@ -138,3 +138,11 @@ def test_chart_keeps_its_answers(make_chart: MakeChart) -> None:
     # the recorded answers regenerate the same answers
     assert resolve(None, recorded["answers"]).answers == resolve(
         "book-mysql-m1", None, {"persistence": {"storageClass": "glusterfs"}}).answers
+
+
+def test_one_env_entry_merges_a_whole_map_replaces() -> None:
+    file_layer = {"config": {"env": {"DB_HOST": "book-mysql-m1", "DB_PORT": "3306"}}}
+    one = resolve("book-tomcat-n1", file_layer, parse_sets(["config.env.LOG_LEVEL=debug"])).answers
+    assert one.config.env == {"DB_HOST": "book-mysql-m1", "DB_PORT": "3306", "LOG_LEVEL": "debug"}
+    whole = resolve("book-tomcat-n1", file_layer, parse_sets(["config.env=ONLY=1"])).answers
+    assert whole.config.env == {"ONLY": "1"}

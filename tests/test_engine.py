@@ -257,3 +257,24 @@ def test_chart_layout_is_the_seeds(make_chart: MakeChart) -> None:
     assert files == sorted([*layout.SKELETON_FILES, layout.ANSWERS_FILE])
     assert (chart / layout.CHARTS_DIR).is_dir()
     assert layout.ANSWERS_FILE in (chart / layout.HELMIGNORE).read_text().splitlines()
+
+
+@pytest.mark.parametrize(("name", "sets"), [
+    ("null", ("image.repository=harbor.example.com/x/null", "image.tag=1.0.0")),
+    ("on-tomcat-n1", ()),
+    ("yes-redis-n1", ("ingress.enabled=true",)),
+])
+def test_yaml_keywords_as_names_and_env_keys_stay_strings(name: str, sets: tuple[str, ...],
+                                                            make_chart: MakeChart) -> None:
+    """Helm reads YAML 1.1, where on/yes/y/null are not strings: everything is quoted."""
+    chart = make_chart(name, *sets, "config.env.ON=1", "config.env.Y=2", "config.env.NULL=3",
+                       "persistence.mountPath=/data/my files #1")
+    lint_strict(chart)
+    objects = render_objects(chart)
+    validate_objects(objects, OLDEST_AND_NEWEST)
+    env_map = next(o for o in by_kind(objects, "ConfigMap") if o["metadata"]["name"].endswith("-env"))
+    assert env_map["data"] == {"ON": "1", "Y": "2", "NULL": "3"}
+    container = _container(objects)
+    assert {"ON", "Y", "NULL"} <= {e["name"] for e in container["env"]}
+    assert {"name": "data", "mountPath": "/data/my files #1"} in container["volumeMounts"]
+    assert one(objects, "Deployment")["metadata"]["labels"]["app.kubernetes.io/part-of"] == name.split("-")[0]

@@ -208,11 +208,19 @@ def _build(cls: type, raw: Mapping[str, Any], prefix: str, problems: list[Invali
 # --- layering ---------------------------------------------------------------------------
 
 
+class Replace(dict):  # type: ignore[type-arg]
+    """A mapping given whole (`--set config.env=A=1,B=2`): it replaces the weaker layers'
+    mapping instead of merging into it, so entries can also be dropped."""
+
+
 def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> Tree:
-    """A new tree: `over` wins; mappings merge key by key, except free-form dicts (env)."""
+    """A new tree: `over` wins; mappings merge key by key (`--set config.env.NAME=v` adds
+    one variable and keeps the others), except a `Replace`d one."""
     merged: Tree = dict(base)
     for key, value in over.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping) and key != "env":
+        if isinstance(value, Replace):
+            merged[key] = dict(value)
+        elif isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
             merged[key] = deep_merge(merged[key], value)
         else:
             merged[key] = value
@@ -339,7 +347,7 @@ def _parse_text(tp: Any, text: str, path: str) -> Any:
             if not sep:
                 raise InvalidAnswer(path, t("e.pairs", item=repr(item)), t("e.pairs.hint", path=path))
             pairs[key] = value
-        return pairs
+        return Replace(pairs)
     return text
 
 

@@ -176,7 +176,7 @@ def _update(target: Any, new: Mapping[str, Any]) -> None:
     for key in [k for k in target if k not in new]:
         del target[key]
     for position, (key, value) in enumerate(new.items()):
-        if isinstance(value, Mapping) and isinstance(target.get(key), dict) and key != "env":
+        if isinstance(value, Mapping) and isinstance(target.get(key), dict):
             _update(target[key], value)
         elif key in target:
             if _plain(target[key]) != value:

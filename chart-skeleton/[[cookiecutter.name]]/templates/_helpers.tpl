@@ -48,13 +48,13 @@ Usage: {{ include "[[ cookiecutter.name ]].chart" . }}
 Usage: {{- include "[[ cookiecutter.name ]].labels" . | nindent 4 }}
 */}}
 {{- define "[[ cookiecutter.name ]].labels" -}}
-helm.sh/chart: {{ include "[[ cookiecutter.name ]].chart" . }}
+helm.sh/chart: {{ include "[[ cookiecutter.name ]].chart" . | quote }}
 {{ include "[[ cookiecutter.name ]].selectorLabels" . }}
 app.kubernetes.io/version: {{ .Values.image.tag | toString | trunc 63 | trimSuffix "-" | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-app.kubernetes.io/component: [[ cookiecutter.chart.serverType ]]
+app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
+app.kubernetes.io/component: [[ cookiecutter.chart.serverType | tojson ]]
 [%- if cookiecutter.chart.business %]
-app.kubernetes.io/part-of: [[ cookiecutter.chart.business ]]
+app.kubernetes.io/part-of: [[ cookiecutter.chart.business | tojson ]]
 [%- endif %]
 {{- end }}
 
@@ -64,8 +64,8 @@ Service; never change them on a running release.
 Usage: {{- include "[[ cookiecutter.name ]].selectorLabels" . | nindent 6 }}
 */}}
 {{- define "[[ cookiecutter.name ]].selectorLabels" -}}
-app.kubernetes.io/name: {{ include "[[ cookiecutter.name ]].name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/name: {{ include "[[ cookiecutter.name ]].name" . | quote }}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
 {{- end }}
 
 {{/*

@@ -48,12 +48,12 @@ book-tomcat-n1.labels: the standard labels of every resource.
 Usage: {{- include "book-tomcat-n1.labels" . | nindent 4 }}
 */}}
 {{- define "book-tomcat-n1.labels" -}}
-helm.sh/chart: {{ include "book-tomcat-n1.chart" . }}
+helm.sh/chart: {{ include "book-tomcat-n1.chart" . | quote }}
 {{ include "book-tomcat-n1.selectorLabels" . }}
 app.kubernetes.io/version: {{ .Values.image.tag | toString | trunc 63 | trimSuffix "-" | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-app.kubernetes.io/component: tomcat
-app.kubernetes.io/part-of: book
+app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
+app.kubernetes.io/component: "tomcat"
+app.kubernetes.io/part-of: "book"
 {{- end }}
 
 {{/*
@@ -62,8 +62,8 @@ Service; never change them on a running release.
 Usage: {{- include "book-tomcat-n1.selectorLabels" . | nindent 6 }}
 */}}
 {{- define "book-tomcat-n1.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "book-tomcat-n1.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/name: {{ include "book-tomcat-n1.name" . | quote }}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
 {{- end }}
 
 {{/*
