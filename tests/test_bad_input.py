@@ -159,3 +159,10 @@ def test_a_real_process_prints_no_traceback(tmp_path: Path) -> None:
     assert result.stderr.startswith("mkchart: error: name: 'Bad_Name'")
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["nginx.conf.bak", ".gitignore", "app.tmp", ".DS_Store"])
+def test_config_file_that_helm_would_ignore(name: str, mkchart: Run, tmp_path: Path) -> None:
+    (tmp_path / name).write_text("x\n")
+    _refused(mkchart, tmp_path, "book-tomcat-n1", "--set", f"config.files={name}",
+             must_say=("config.files: ", f"'{name}' matches", ".helmignore", "rename the file"))

@@ -6,7 +6,9 @@ interactive session), so a rule is written exactly once.
 
 from __future__ import annotations
 
+import fnmatch
 import re
+from functools import cache
 from collections.abc import Callable
 
 from mkchart.i18n import t
@@ -105,8 +107,23 @@ def config_file_names(value: object) -> str | None:
             return t("v.config_file.chars", path=path)
         if base in seen:
             return t("v.config_file.twice", base=base)
+        ignored = next((p for p in _helmignored() if fnmatch.fnmatchcase(base, p)), None)
+        if ignored:
+            return t("v.config_file.ignored", base=base, pattern=ignored)
         seen.add(base)
     return None
+
+
+@cache
+def _helmignored() -> tuple[str, ...]:
+    """The chart's .helmignore patterns: Helm leaves files matching them out of the chart,
+    so a config file named like one would be copied and then silently never mounted."""
+    from mkchart.layout import HELMIGNORE
+    from mkchart.resources import skeleton_dir
+    from mkchart.skeleton import project_dir
+
+    lines = (project_dir(skeleton_dir()) / HELMIGNORE).read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip().rstrip("/") for line in lines if line.strip() and not line.startswith("#"))
 
 
 def non_empty_list(value: object) -> str | None:

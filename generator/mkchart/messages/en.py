@@ -101,6 +101,7 @@ MESSAGES: dict[str, str] = {
     "v.http_path": "must be a URL path starting with '/', such as /healthz",
     "v.env_name": "'{key}' is not an environment variable name (letters, digits, '_', not starting with a digit)",
     "v.config_file.chars": "'{path}': a config file name may hold only letters, digits, '-', '_' and '.'",
+    "v.config_file.ignored": "'{base}' matches '{pattern}' in the chart's .helmignore, so Helm would leave it out; rename the file",
     "v.config_file.twice": "two config files are both named '{base}'; each file name must be unique",
     "v.non_empty": "must hold at least one item",
     "v.absolute_path": "must be an absolute path inside the container, such as /data",

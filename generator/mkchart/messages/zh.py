@@ -97,6 +97,7 @@ MESSAGES: dict[str, str] = {
     "v.http_path": "必须是以 '/' 开头的 URL 路径，例如 /healthz",
     "v.env_name": "'{key}' 不是合法的环境变量名（字母、数字、'_'，不能以数字开头）",
     "v.config_file.chars": "'{path}'：配置文件名只能包含字母、数字、'-'、'_' 和 '.'",
+    "v.config_file.ignored": "'{base}' 与 chart 的 .helmignore 中的 '{pattern}' 匹配，Helm 会忽略它；请重命名该文件",
     "v.config_file.twice": "有两个配置文件都叫 '{base}'；文件名必须唯一",
     "v.non_empty": "至少要有一项",
     "v.absolute_path": "必须是容器内的绝对路径，例如 /data",
