@@ -266,3 +266,17 @@ def test_progress_bar_on_a_terminal_plain_lines_in_ci(tmp_path: Path) -> None:
     assert "created    book-tomcat-n1" not in on_terminal
     in_ci = pexpect.run(f"{command} plain", cwd=str(tmp_path), env={**env, "CI": "true"}, timeout=60).decode()
     assert "created    book-tomcat-n1" in in_ci and "[#" not in in_ci and "\x1b[" not in in_ci
+
+
+def test_package_refuses_unresolved_conflicts_and_defaults_beside_the_chart(
+        mkchart: Run, make_chart: MakeChart, tmp_path: Path) -> None:
+    chart = make_chart("book-tomcat-n1")
+    inside = mkchart("package", str(chart), "--output", "json")
+    assert inside.exit_code == 0, inside.stderr
+    assert Path(_json(inside)["charts"][0]["archive"]).parent == chart.parent, "never inside the chart"
+    notes = chart / layout.NOTES
+    notes.write_text("<<<<<<< yours\nmine\n=======\ntheirs\n>>>>>>> mkchart\n" + notes.read_text())
+    result = mkchart("package", str(chart))
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "templates/NOTES.txt: unresolved conflict markers" in result.stderr
+    assert mkchart("lint", str(chart)).exit_code == EXIT_BAD_INPUT

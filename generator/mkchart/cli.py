@@ -286,9 +286,9 @@ def batch(
 @app.command()
 def package(
     chart_dir: Annotated[Path, typer.Argument(file_okay=False, help="The chart's folder.")] = Path("."),
-    destination: Annotated[Path, typer.Option(
+    destination: Annotated[Optional[Path], typer.Option(  # noqa: UP007
         "--destination", "-d", envvar="MKCHART_DESTINATION", file_okay=False,
-        help="Folder for NAME-VERSION.tgz.")] = Path("."),
+        help="Folder for NAME-VERSION.tgz (default: the folder that holds the chart).")] = None,
     output: Output = "text",
     quiet: Quiet = False,
 ) -> None:

@@ -37,21 +37,41 @@ class LintReport:
     notes: tuple[str, ...]  # informational findings
 
 
+def _conflicted(chart: Path) -> list[str]:
+    """Files still holding regen's conflict markers: Helm may lint them clean (in NOTES.txt,
+    in a comment), but they must never ship."""
+    from mkchart.textmerge import has_markers
+
+    found = []
+    for path in sorted(chart.rglob("*")):
+        if path.is_file() and path.stat().st_size < 4 * 1024 * 1024:
+            try:
+                if has_markers(path.read_text(encoding="utf-8")):
+                    found.append(path.relative_to(chart).as_posix())
+            except (UnicodeDecodeError, OSError):
+                continue
+    return found
+
+
 def lint(chart: Path) -> LintReport:
-    """`helm lint --strict` with the real engine."""
+    """`helm lint --strict` with the real engine, plus: no unresolved conflict markers."""
     helm = _helm()
     if not (chart / CHART_YAML).is_file():
         raise NotAChart(f"{chart}: no {CHART_YAML} here", "give the folder of a chart, e.g. ./book-tomcat-n1")
     report = helm.lint(str(chart), strict=True)
-    problems = [f"{m['path']}: {m['error']}" for m in report["messages"] if m["severity"] >= 2]
+    problems = [f"{path}: unresolved conflict markers from mkchart regen" for path in _conflicted(chart)]
+    problems += [f"{m['path']}: {m['error']}" for m in report["messages"] if m["severity"] >= 2]
     problems += [str(e) for e in report["errors"] if not any(str(e) in p for p in problems)]
     notes = [f"{m['path']}: {m['error']}" for m in report["messages"] if m["severity"] < 2]
     return LintReport(chart, tuple(problems), tuple(notes))
 
 
-def package(chart: Path, destination: Path) -> Path:
-    """Lint strictly, then write NAME-VERSION.tgz into `destination`; returns its path."""
+def package(chart: Path, destination: Path | None = None) -> Path:
+    """Lint strictly, then write NAME-VERSION.tgz into `destination` (by default the
+    chart's parent folder: an archive inside the chart would be packed into the next
+    one); returns its path."""
     helm = _helm()
+    destination = destination or chart.resolve().parent
     report = lint(chart)
     if report.problems:
         raise LintFailed(
