@@ -278,3 +278,26 @@ def test_yaml_keywords_as_names_and_env_keys_stay_strings(name: str, sets: tuple
     assert {"ON", "Y", "NULL"} <= {e["name"] for e in container["env"]}
     assert {"name": "data", "mountPath": "/data/my files #1"} in container["volumeMounts"]
     assert one(objects, "Deployment")["metadata"]["labels"]["app.kubernetes.io/part-of"] == name.split("-")[0]
+
+
+def test_mysql_password_is_a_generated_secret_never_logged(make_chart: MakeChart) -> None:
+    import base64
+
+    chart = make_chart("book-mysql-m1")
+    objects = render_objects(chart)
+    validate_objects(objects, OLDEST_AND_NEWEST)
+    secret = one(objects, "Secret")
+    assert secret["metadata"]["name"] == "book-mysql-m1-generated"
+    assert secret["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"
+    password = base64.b64decode(secret["data"]["MYSQL_ROOT_PASSWORD"]).decode()
+    assert len(password) == 24 and password.isalnum()
+    container = _container(objects)
+    assert {"secretRef": {"name": "book-mysql-m1-generated"}} in container["envFrom"]
+    assert not any(e["name"].startswith("MYSQL_RANDOM") for e in container["env"])
+    assert not by_kind(render_objects(make_chart("book-tomcat-n1")), "Secret"), "only where a profile asks"
+
+
+def test_springboot_reads_config_from_the_chosen_mount_path(make_chart: MakeChart) -> None:
+    chart = make_chart("book-springboot-n1", "config.mountPath=/app/config/")
+    env_map = next(o for o in by_kind(render_objects(chart), "ConfigMap") if o["metadata"]["name"].endswith("-env"))
+    assert env_map["data"]["SPRING_CONFIG_ADDITIONAL_LOCATION"] == "optional:file:/app/config/"

@@ -28,7 +28,10 @@ def chart_context(answers: Answers, config_files: list[str]) -> dict[str, Any]:
     chart["probe"]["port"] = answers.probe.port or answers.port
     chart["ingress"]["host"] = answers.ingress.host or f"{answers.name}.{answers.ingress.domain}"
     # The profile's own environment comes first; the answers' values win on a clash.
-    chart["config"]["env"] = {**runtime.env, **answers.config.env}
+    profile_env = {k: v.replace("{config.mountPath}", answers.config.mountPath.rstrip("/"))
+                   for k, v in runtime.env.items()}
+    chart["config"]["env"] = {**profile_env, **answers.config.env}
+    chart["generatedSecret"] = list(runtime.generatedSecret)
     chart["config"]["files"] = sorted(config_files)
     chart["security"] = {
         "runAsUser": runtime.runAsUser,

@@ -15,6 +15,7 @@ CONFIGMAP = "templates/configmap.yaml"
 INGRESS = "templates/ingress.yaml"
 PVC = "templates/pvc.yaml"
 SERVICE_ACCOUNT = "templates/serviceaccount.yaml"
+SECRET = "templates/secret.yaml"
 TEST_CONNECTION = "templates/tests/test-connection.yaml"
 # The chart's own record of its answers (excluded from packages by .helmignore).
 ANSWERS_FILE = ".mkchart.yaml"
@@ -23,5 +24,5 @@ CONFIG_FILES_DIR = "files/config"
 
 SKELETON_FILES = (
     HELMIGNORE, CHART_YAML, CHARTS_KEEP, NOTES, HELPERS, CONFIGMAP, DEPLOYMENT, INGRESS, PVC,
-    SERVICE, SERVICE_ACCOUNT, TEST_CONNECTION, VALUES_YAML,
+    SECRET, SERVICE, SERVICE_ACCOUNT, TEST_CONNECTION, VALUES_YAML,
 )

@@ -22,6 +22,7 @@ class Runtime:
     fsGroup: int  # noqa: N815
     writableDirs: tuple[str, ...]  # noqa: N815
     env: dict[str, str] = field(default_factory=dict)
+    generatedSecret: tuple[str, ...] = ()  # noqa: N815 - keys of the chart's random Secret
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ def _load(name: str) -> Profile:
             fsGroup=runtime["fsGroup"],
             writableDirs=tuple(runtime.get("writableDirs") or ()),
             env={str(k): str(v) for k, v in (runtime.get("env") or {}).items()},
+            generatedSecret=tuple(runtime.get("generatedSecret") or ()),
         ),
     )
 
