@@ -166,3 +166,17 @@ def test_config_file_that_helm_would_ignore(name: str, mkchart: Run, tmp_path: P
     (tmp_path / name).write_text("x\n")
     _refused(mkchart, tmp_path, "book-tomcat-n1", "--set", f"config.files={name}",
              must_say=("config.files: ", f"'{name}' matches", ".helmignore", "rename the file"))
+
+
+@pytest.mark.parametrize(("sets", "says"), [
+    (("resources.requests.cpu=2",), "resources.requests.cpu: the cpu request 2 is more than the limit 1"),
+    (("resources.requests.memory=2Gi",), "resources.requests.memory: the memory request 2Gi is more than the limit 1Gi"),
+    (("probe.timeoutSeconds=10",), "probe.timeoutSeconds: a check must end before the next one starts"),
+    (("ingress.enabled=true", "ingress.domain="), "ingress.host: the Ingress needs a host"),
+    (("config.env.TZ=UTC",), "config.env.TZ: TZ is set by the chart itself"),
+    (("config.env.MKCHART_ARG_0=x",), "config.env.MKCHART_ARG_0: MKCHART_ARG_0 is set by the chart itself"),
+    (("replicas=100000000000",), "replicas: must be at most 2147483647"),
+])
+def test_rules_between_answers(sets: tuple[str, ...], says: str, mkchart: Run, tmp_path: Path) -> None:
+    args = [part for pair in sets for part in ("--set", pair)]
+    _refused(mkchart, tmp_path, "book-tomcat-n1", *args, must_say=(says,))

@@ -237,3 +237,17 @@ def test_errors_speak_the_chosen_language(mkchart: Run, lang: str, expected: str
     assert result.exit_code == EXIT_BAD_INPUT
     assert expected in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_rule_between_answers_asks_again(mkchart) -> None:  # type: ignore[no-untyped-def]
+    """CPU request over its limit: explained, and the request asked again."""
+    from mkchart import wizard
+    from mkchart.generate import Inputs, read_layers
+
+    session = wizard.Session.from_layers(read_layers(Inputs(name="book-tomcat-n1")))
+    session.asked.update({"resources": {"requests": {"cpu": "2"}}})
+    replies = iter(["500m"])
+    said: list[str] = []
+    resolved = wizard.resolve_asking_again(session, ask=lambda prompt: next(replies), say=said.append)
+    assert resolved.answers.resources.requests.cpu == "500m"
+    assert any("resources.requests.cpu: the cpu request 2 is more than the limit 1" in line for line in said)

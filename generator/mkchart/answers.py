@@ -258,11 +258,41 @@ def resolve(
     problems: list[InvalidAnswer] = []
     missing: list[str] = []
     answers = _build(Answers, merged, "", problems, missing)
+    if answers is not None:
+        problems += across(answers)
     if problems:
         raise InvalidAnswers(problems, source)
     if missing:
         raise MissingAnswers(missing, notes)
     return Resolved(answers=answers, notes=tuple(notes))
+
+
+# Environment names the chart sets itself: a config.env entry of the same name would be
+# a duplicate in the container's env list, where the last one silently wins.
+RESERVED_ENV = ("TZ",)
+RESERVED_ENV_PREFIX = "MKCHART_ARG_"
+
+
+def across(answers: Answers) -> list[InvalidAnswer]:
+    """Rules that involve more than one answer; each names the key to change."""
+    problems = []
+    for kind in ("cpu", "memory"):
+        request = getattr(answers.resources.requests, kind)
+        limit = getattr(answers.resources.limits, kind)
+        if v.quantity_value(request) > v.quantity_value(limit):
+            problems.append(InvalidAnswer(f"resources.requests.{kind}", t("v.request_over_limit", request=request,
+                                                                           limit=limit, kind=kind)))
+    if answers.probe.timeoutSeconds >= answers.probe.periodSeconds:
+        problems.append(InvalidAnswer("probe.timeoutSeconds", t("v.timeout_period",
+                                                                 period=answers.probe.periodSeconds)))
+    if answers.ingress.enabled and not answers.ingress.host:
+        host = f"{answers.name}.{answers.ingress.domain}"
+        if not answers.ingress.domain or v.host_or_empty(host):
+            problems.append(InvalidAnswer("ingress.host", t("v.ingress_host", host=host)))
+    for name in answers.config.env:
+        if name in RESERVED_ENV or name.startswith(RESERVED_ENV_PREFIX):
+            problems.append(InvalidAnswer(f"config.env.{name}", t("v.env_reserved", name=name)))
+    return problems
 
 
 def layered(

@@ -71,12 +71,32 @@ def port(value: object) -> str | None:
     return None if isinstance(value, int) and 1 <= value <= 65535 else t("v.port")
 
 
+# Kubernetes keeps counts, ports and seconds in 32-bit integers.
+INT32_MAX = 2**31 - 1
+
+
 def positive(value: object) -> str | None:
+    if isinstance(value, int) and value > INT32_MAX:
+        return t("v.int32", most=INT32_MAX)
     return None if isinstance(value, int) and value >= 1 else t("v.positive")
 
 
 def not_negative(value: object) -> str | None:
+    if isinstance(value, int) and value > INT32_MAX:
+        return t("v.int32", most=INT32_MAX)
     return None if isinstance(value, int) and value >= 0 else t("v.not_negative")
+
+
+_SUFFIXES = {"": 1.0, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
+             "Ki": 2.0**10, "Mi": 2.0**20, "Gi": 2.0**30, "Ti": 2.0**40, "Pi": 2.0**50, "Ei": 2.0**60}
+
+
+def quantity_value(text: str) -> float:
+    """The number a valid Kubernetes quantity stands for (`500m` -> 0.5, `1Gi` -> 2**30)."""
+    match = _QUANTITY.fullmatch(text)
+    assert match, text  # only called on quantities that passed `quantity`
+    number = text[: len(text) - len(match.group(2) or "")]
+    return float(number) * _SUFFIXES[match.group(2) or ""]
 
 
 def quantity(value: object) -> str | None:

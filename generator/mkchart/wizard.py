@@ -341,6 +341,23 @@ def check_given(session: Session) -> None:
         pass  # the questions are there to fill these
 
 
+def resolve_asking_again(session: Session, ask: Ask, say: Say) -> Any:
+    """Resolve the answers; a rule between answers that fails (a request over its limit)
+    is explained and its question asked again, as a single bad answer would be."""
+    while True:
+        try:
+            return resolve(session.name, session.file_layer, session.typed_layer(), session.source)
+        except InvalidAnswers as error:
+            owners = [next((q for q in QUESTIONS if p.key == q.key or p.key.startswith(q.key + ".")), None)
+                      for p in error.problems]
+            if None in owners:
+                raise  # not something this session asked (an answers file, --set): say so and stop
+            for problem in error.problems:
+                say(f"  ! {one_line(problem)}")
+            for q in dict.fromkeys(owners):
+                record(q, ask_until_valid(q, session, ask, say), session)
+
+
 def run(session: Session, output_dir: Path, force: bool, ask: Ask, say: Say) -> Path:
     """Ask, summarise, confirm, write. Ctrl-C and end of input propagate to the caller."""
     from mkchart.generate import new_chart, plan_chart, read_config_files
@@ -354,7 +371,7 @@ def run(session: Session, output_dir: Path, force: bool, ask: Ask, say: Say) -> 
         if q.key == "name":
             check_given(session)
             check_target(output_dir / str(session.name), force)
-    resolved = resolve(session.name, session.file_layer, session.typed_layer(), session.source)
+    resolved = resolve_asking_again(session, ask, say)
     plan = plan_chart(resolved, read_config_files(resolved.answers, session.files_base))
     name = resolved.answers.name
     target = output_dir / name
