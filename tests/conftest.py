@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from mkchart.cli import app
 from mkchart.i18n import set_language
 
-# The Kubernetes minor versions mkchart claims to support (docs/reference.md says the same).
+# The Kubernetes minor versions mkchart claims to support (README.md and docs/answers.md say the same).
 KUBE_VERSIONS = ("1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36", "1.37")
 OLDEST_AND_NEWEST = (KUBE_VERSIONS[0], KUBE_VERSIONS[-1])
 

@@ -83,7 +83,7 @@ def test_regen_json_current_drift_and_conflict(mkchart: Run, make_chart: MakeCha
     stale = mkchart("regen", "--check", str(chart), "--set", "port=9090", "--output", "json")
     assert stale.exit_code == EXIT_DRIFT
     outcome = _json(stale)["charts"][0]
-    assert outcome["status"] == "drift" and "values.yaml" in outcome["written"]
+    assert outcome["status"] == "drift" and "values.yaml" in outcome["pending"] and outcome["written"] == []
     assert "+containerPort: 9090" in stale.stderr  # the diff, for people, on stderr
 
     values = chart / layout.VALUES_YAML
@@ -280,3 +280,18 @@ def test_package_refuses_unresolved_conflicts_and_defaults_beside_the_chart(
     assert result.exit_code == EXIT_BAD_INPUT
     assert "templates/NOTES.txt: unresolved conflict markers" in result.stderr
     assert mkchart("lint", str(chart)).exit_code == EXIT_BAD_INPUT
+
+
+def test_a_malformed_command_line_still_gives_json(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MKCHART_")}
+    result = subprocess.run([sys.executable, "-m", "mkchart", "new", "book-tomcat-n1", "--output", "json", "--bogus"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == EXIT_BAD_INPUT
+    document = json.loads(result.stdout)
+    assert document["exitCode"] == EXIT_BAD_INPUT and "--bogus" in document["errors"][0]
+    assert "No such option" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_regen_speaks_the_chosen_language(mkchart: Run, tmp_path: Path) -> None:
+    result = mkchart("regen", str(tmp_path / "missing"), "--lang", "zh")
+    assert result.exit_code == EXIT_BAD_INPUT and result.stderr.startswith("mkchart: 错误")

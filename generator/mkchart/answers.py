@@ -77,12 +77,6 @@ def keys() -> dict[str, Key]:
     return {k.path: k for k in iter_keys()}
 
 
-def _sections() -> set[str]:
-    return {path.rsplit(".", 1)[0] for path in keys() if "." in path} | {
-        path.split(".", 1)[0] for path in keys() if path.count(".") == 2
-    }
-
-
 # --- conversion with every problem collected -----------------------------------------
 
 

@@ -72,7 +72,7 @@ def _problems(error: MkchartError) -> tuple[str, ...]:
 
 
 def load_services(path: Path) -> tuple[dict[str, Any], list[Any]]:
-    data = yamlio.read_mapping(path)
+    data = yamlio.read_mapping(path, given_as="SERVICES (the services file)")
     unknown = [key for key in data if key not in TOP_KEYS]
     if unknown:
         raise AnswersFileError(

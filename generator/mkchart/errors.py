@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from mkchart.i18n import t
 
-# Exit codes, the same for every command (docs/reference.md lists them).
-EXIT_OK = 0
+# Exit codes, the same for every command (docs/answers.md and docs/ci-jenkins.md list them);
+# success is 0.
 EXIT_DRIFT = 1  # `regen --check` found drift, or a regeneration left conflicts
 EXIT_BAD_INPUT = 2  # the user's input was refused; nothing was written
 EXIT_INTERRUPTED = 130  # Ctrl-C or end of input during a session; nothing was written
@@ -89,13 +89,3 @@ class Interrupted(MkchartError):
     exit_code = EXIT_INTERRUPTED
 
 
-class Conflicts(MkchartError):
-    """Raised after `regen` wrote a chart in which some files hold conflict markers."""
-
-    exit_code = EXIT_DRIFT
-
-
-class Drift(MkchartError):
-    """Raised by `regen --check` when the chart is not what its answers would produce."""
-
-    exit_code = EXIT_DRIFT

@@ -64,6 +64,3 @@ def cookiecutter_defaults(answers: Answers) -> dict[str, Any]:
     private = {k: v for k, v in settings.items() if k.startswith("_")}
     return {**chart_context(answers, []), **private}
 
-
-def skeleton_root() -> Path:
-    return skeleton_dir()

@@ -29,6 +29,7 @@ class ChartOutcome:
     path: str
     status: str
     written: list[str] = field(default_factory=list)  # files created or replaced
+    pending: list[str] = field(default_factory=list)  # files --check/--dry-run would write
     merged: list[str] = field(default_factory=list)  # files where edits were kept by a merge
     conflicts: list[str] = field(default_factory=list)  # files with conflict markers
     errors: list[str] = field(default_factory=list)
@@ -48,7 +49,7 @@ def from_regen(plan: RegenPlan, written: bool) -> ChartOutcome:
         status = UPDATED if written else DRIFT
     return ChartOutcome(
         name=plan.answers.name, path=str(plan.chart), status=status,
-        written=sorted(plan.writes), merged=[c.path for c in plan.files if c.action == MERGE],
+        written=sorted(plan.writes) if written else [], pending=[] if written else sorted(plan.writes), merged=[c.path for c in plan.files if c.action == MERGE],
         conflicts=list(plan.conflicts), notes=list(plan.notes),
     )
 

@@ -45,12 +45,14 @@ def parse(text: str, source: str) -> Any:
         raise AnswersFileError(t("e.yaml.other", source=source, error=exc), t("e.yaml.other.hint")) from None
 
 
-def read_mapping(path: Path) -> dict[str, Any]:
-    """Read a YAML file whose top level must be a mapping (an answers or batch file)."""
+def read_mapping(path: Path, given_as: str = "--answers") -> dict[str, Any]:
+    """Read a YAML file whose top level must be a mapping (an answers or batch file);
+    `given_as` names where the path came from, for the hint."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise AnswersFileError(t("e.answers.not_found", path=path), t("e.answers.not_found.hint")) from None
+        raise AnswersFileError(t("e.answers.not_found", path=path),
+                               t("e.answers.not_found.hint", given_as=given_as)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise AnswersFileError(t("e.answers.unreadable", path=path, error=exc), t("e.answers.unreadable.hint")) from None
     data = parse(text, str(path))

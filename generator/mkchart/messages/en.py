@@ -167,7 +167,7 @@ MESSAGES: dict[str, str] = {
     "e.yaml.other": "{source}: not valid YAML: {error}",
     "e.yaml.other.hint": "fix the YAML syntax and run again",
     "e.answers.not_found": "{path}: file not found",
-    "e.answers.not_found.hint": "check the path given to --answers",
+    "e.answers.not_found.hint": "check the path given as {given_as}",
     "e.answers.unreadable": "{path}: cannot be read: {error}",
     "e.answers.unreadable.hint": "check the file's permissions and encoding (UTF-8)",
     "e.answers.top": "{path}: the top level must be a mapping of answer keys (key: value), not a {kind}",

@@ -163,7 +163,7 @@ MESSAGES: dict[str, str] = {
     "e.yaml.other": "{source}：不是有效的 YAML：{error}",
     "e.yaml.other.hint": "请修正 YAML 语法后重试",
     "e.answers.not_found": "{path}：找不到文件",
-    "e.answers.not_found.hint": "请检查 --answers 给出的路径",
+    "e.answers.not_found.hint": "请检查 {given_as} 给出的路径",
     "e.answers.unreadable": "{path}：无法读取：{error}",
     "e.answers.unreadable.hint": "请检查文件权限和编码（UTF-8）",
     "e.answers.top": "{path}：顶层必须是答案键的映射（key: value），而不是 {kind}",
