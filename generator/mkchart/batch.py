@@ -88,6 +88,12 @@ def load_services(path: Path) -> tuple[dict[str, Any], list[Any]]:
     return dict(defaults), services
 
 
+def _files_confine(services: Path, set_layer: Mapping[str, Any] | None) -> Path | None:
+    """Config files named in the services file stay in its folder; --set ones go anywhere."""
+    config = (set_layer or {}).get("config")
+    return None if isinstance(config, Mapping) and "files" in config else services.parent
+
+
 def check_services(path: Path, set_layer: Mapping[str, Any] | None = None) -> Checked:
     """Validate every entry, collecting every problem of every entry; render nothing."""
     defaults, services = load_services(path)
@@ -106,7 +112,7 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None) -> Ch
         tree = deep_merge(defaults, raw)
         try:
             resolved = resolve(None, tree, set_layer, source=None)
-            files = read_config_files(resolved.answers, path.parent)
+            files = read_config_files(resolved.answers, path.parent, _files_confine(path, set_layer))
         except MkchartError as error:
             checked.refused.append(Refused(index, label_name, _problems(error)))
             continue
@@ -128,7 +134,8 @@ class BatchInvalid(MkchartError):
 
 
 def _regenerate(entry: Entry, target: Path, services: Path, set_layer: Mapping[str, Any]) -> ChartOutcome:
-    layers = Layers(None, entry.tree, dict(set_layer), services.parent, f"{services}: services[{entry.index}]")
+    layers = Layers(None, entry.tree, dict(set_layer), services.parent, f"{services}: services[{entry.index}]",
+                    _files_confine(services, set_layer))
     plan = plan_regen_layers(target, layers)
     if plan.writes:
         apply(plan)

@@ -141,7 +141,12 @@ def plan_regen_layers(chart: Path, layers: Layers) -> RegenPlan:
     resolved = resolve(None, deep_merge(stored, layers.file_layer), layers.set_layer, layers.source or "--set")
     new = resolved.answers
     files_given = "files" in (changes.get("config") or {})
-    config = read_config_files(new, layers.files_base if files_given else chart)
+    if files_given:
+        config = read_config_files(new, layers.files_base, layers.files_confine)
+    else:
+        # The paths come from .mkchart.yaml, which a pull request can change: only the
+        # chart's own copies may be read, never a file elsewhere on the CI agent.
+        config = read_config_files(new, chart, chart / CONFIG_FILES_DIR)
 
     # Only the config files' names shape the other files, so the base needs no contents.
     base = render(old, {Path(p).name: b"" for p in old.config.files})
