@@ -161,6 +161,8 @@ MESSAGES: dict[str, str] = {
     "e.output.create.hint": "choose a writable folder",
     "e.output.not_writable": "--output-dir {parent}: not writable",
     "e.output.not_writable.hint": "choose a folder you can write to",
+    "e.write.failed": "{path}: cannot write: {reason}",
+    "e.write.failed.hint": "nothing was changed in {where}; fix the cause (a file where a folder is needed, disk space, permissions) and run again",
     "e.yaml.where": " (line {line}, column {column})",
     "e.yaml.syntax": "{source}: not valid YAML{where}: {problem}",
     "e.yaml.syntax.hint": "fix the YAML syntax (indentation, quotes, ':' after keys) and run again",

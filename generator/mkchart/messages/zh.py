@@ -157,6 +157,8 @@ MESSAGES: dict[str, str] = {
     "e.output.create.hint": "请选择可写的文件夹",
     "e.output.not_writable": "--output-dir {parent}：不可写",
     "e.output.not_writable.hint": "请选择有写权限的文件夹",
+    "e.write.failed": "{path}：无法写入：{reason}",
+    "e.write.failed.hint": "{where} 未做任何修改；请排除原因（需要文件夹的位置是文件、磁盘空间、权限）后重试",
     "e.yaml.where": "（第 {line} 行，第 {column} 列）",
     "e.yaml.syntax": "{source}：不是有效的 YAML{where}：{problem}",
     "e.yaml.syntax.hint": "请修正 YAML 语法（缩进、引号、键后的 ':'）后重试",
