@@ -157,3 +157,86 @@ def test_config_files_together_at_most_one_mebibyte(mkchart: Run, make_chart: Ma
     chart = make_chart(NAME, "config.files=a.conf,b.conf")
     maps = [o for o in render_objects(chart) if o["kind"] == "ConfigMap"]
     assert any(len(m.get("data", {}).get("b.conf", "")) == 400_000 for m in maps)
+
+
+def files_snapshot(chart: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(chart).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(chart.rglob("*")) if p.is_file()}
+
+
+SERVICES = f"""\
+services:
+  - name: {NAME}
+    config: {{files: [app.conf]}}
+"""
+
+
+def test_batch_rerun_keeps_a_hand_edited_config_copy(mkchart: Run, tmp_path: Path) -> None:
+    import json
+
+    (tmp_path / "services.yaml").write_text(SERVICES)
+    source = tmp_path / "app.conf"
+    source.write_text("a=1\nb=2\n")
+    assert mkchart("batch", "services.yaml", "-o", "charts").exit_code == 0
+    chart = tmp_path / "charts" / NAME
+    copy = chart / "files/config/app.conf"
+
+    def batch() -> tuple[int, str]:
+        result = mkchart("batch", "services.yaml", "-o", "charts", "--output", "json")
+        return result.exit_code, json.loads(result.stdout)["charts"][0]["status"]
+
+    # The source did not change, the copy was edited: the edit stays, with no drift.
+    copy.write_text("a=1\nb=3  # tuned on site\n")
+    assert batch() == (0, "unchanged")
+    assert copy.read_text() == "a=1\nb=3  # tuned on site\n"
+    assert mkchart("regen", "--check", str(chart)).exit_code == 0
+    # Both changed: conflict markers and exit 1, never a silent overwrite.
+    source.write_text("a=2\nb=2\n")
+    assert batch() == (1, "conflicted")
+    text = copy.read_text()
+    assert "<<<<<<< yours\n" in text and "b=3  # tuned on site" in text and "a=2\n" in text
+    assert mkchart("regen", "--check", str(chart)).exit_code == 1
+    copy.write_text("a=2\nb=3  # tuned on site\n")  # resolved by hand
+    assert batch() == (0, "unchanged")
+    assert copy.read_text() == "a=2\nb=3  # tuned on site\n"
+    # An untouched copy follows its source.
+    copy.write_text("a=2\nb=2\n")
+    assert batch() == (0, "unchanged")
+    source.write_text("a=3\nb=2\n")
+    assert batch() == (0, "updated")
+    assert copy.read_text() == "a=3\nb=2\n"
+    lint_strict(chart)
+    maps = [o for o in render_objects(chart) if o["kind"] == "ConfigMap"]
+    assert any(m.get("data", {}).get("app.conf") == "a=3\nb=2\n" for m in maps)
+
+
+def test_regen_from_an_outside_source_keeps_a_hand_edited_copy(mkchart: Run, make_chart: MakeChart,
+                                                              tmp_path: Path) -> None:
+    chart = chart_with_config(make_chart, tmp_path)  # copied from app.conf: a=1
+    copy = chart / "files/config/app.conf"
+    copy.write_text("a=1\nlocal=yes\n")
+    result = mkchart("regen", str(chart), "--set", "config.files=app.conf")
+    assert result.exit_code == 0, result.output
+    assert copy.read_text() == "a=1\nlocal=yes\n"
+    (tmp_path / "app.conf").write_text("a=9\n")
+    conflicted = mkchart("regen", str(chart), "--set", "config.files=app.conf")
+    assert conflicted.exit_code == 1 and "files/config/app.conf" in conflicted.output
+    assert "<<<<<<< yours\n" in copy.read_text()
+
+
+def test_regen_with_config_files_is_idempotent(mkchart: Run, make_chart: MakeChart, tmp_path: Path) -> None:
+    chart = chart_with_config(make_chart, tmp_path)
+    before = files_snapshot(chart)
+    for args in [(), ("--check",), ()]:
+        result = mkchart("regen", str(chart), *args)
+        assert result.exit_code == 0, result.output
+        assert files_snapshot(chart) == before  # same bytes, same mtimes
+    (tmp_path / "b.conf").write_text("b=1\n")
+    assert mkchart("regen", str(chart), "--set", "config.files=app.conf,b.conf").exit_code == 0
+    after = files_snapshot(chart)
+    for args in [(), ("--check",), ("--set", "config.files=app.conf,b.conf"), ()]:
+        result = mkchart("regen", str(chart), *args)
+        assert result.exit_code == 0, result.output
+        assert files_snapshot(chart) == after
+    record = (chart / layout.ANSWERS_FILE).read_text()
+    assert "files/config/app.conf:" in record and "files/config/b.conf:" in record
