@@ -179,7 +179,13 @@ def test_batch_never_overwrites_a_folder_it_did_not_make(mkchart: Run, tmp_path:
     (tmp_path / "charts" / "book-redis-n1" / "notes.txt").write_text("mine")
     result = mkchart("batch", "services.yaml", "-o", "charts", "--output", "json")
     assert result.exit_code == EXIT_BAD_INPUT
-    assert _json(result)["charts"][2]["status"] == "refused"
+    (refused,) = _json(result)["charts"]
+    assert refused["name"] == "book-redis-n1" and refused["status"] == "refused"
+    assert "holds no .mkchart.yaml" in refused["errors"][0] and "nothing was written" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == ["book-redis-n1"]
+    assert [p.name for p in (tmp_path / "charts" / "book-redis-n1").iterdir()] == ["notes.txt"]
+    kept_going = mkchart("batch", "services.yaml", "-o", "charts", "--keep-going", "--output", "json")
+    assert [c["status"] for c in _json(kept_going)["charts"]] == ["created", "created", "refused"]
     assert [p.name for p in (tmp_path / "charts" / "book-redis-n1").iterdir()] == ["notes.txt"]
 
 
@@ -295,3 +301,57 @@ def test_a_malformed_command_line_still_gives_json(tmp_path: Path) -> None:
 def test_regen_speaks_the_chosen_language(mkchart: Run, tmp_path: Path) -> None:
     result = mkchart("regen", str(tmp_path / "missing"), "--lang", "zh")
     assert result.exit_code == EXIT_BAD_INPUT and result.stderr.startswith("mkchart: 错误")
+def test_batch_an_os_error_refuses_that_chart_and_the_others_go_on(mkchart: Run, tmp_path: Path) -> None:
+    (tmp_path / "services.yaml").write_text(SERVICES)
+    assert mkchart("batch", "services.yaml", "-o", "charts").exit_code == 0
+    (tmp_path / "charts" / "book-mysql-m1" / "files").write_text("x\n")
+    (tmp_path / "app.conf").write_text("a=1\n")
+    with_config = SERVICES.replace("  timezone: Asia/Shanghai\n", "  timezone: Asia/Shanghai\n  config: {files: [app.conf]}\n")
+    (tmp_path / "services.yaml").write_text(with_config)
+    result = mkchart("batch", "services.yaml", "-o", "charts", "--output", "json")
+    assert result.exit_code == EXIT_BAD_INPUT and "Traceback" not in result.output
+    charts = _json(result)["charts"]
+    assert [c["status"] for c in charts] == ["updated", "refused", "updated"]
+    assert "cannot write: Not a directory" in charts[1]["errors"][0]
+    assert "book-mysql-m1: " in result.stderr and "Not a directory" in result.stderr
+    for name in ("book-tomcat-n1", "book-redis-n1"):
+        assert (tmp_path / "charts" / name / "files/config/app.conf").read_text() == "a=1\n"
+        lint_strict(tmp_path / "charts" / name)
+
+
+def test_batch_checks_existing_folders_before_writing_anything(mkchart: Run, tmp_path: Path) -> None:
+    (tmp_path / "services.yaml").write_text(SERVICES)
+    assert mkchart("batch", "services.yaml", "-o", "charts").exit_code == 0
+    charts = tmp_path / "charts"
+    (charts / "book-tomcat-n1").rename(tmp_path / "moved")
+    (charts / "book-tomcat-n1").mkdir()  # a folder mkchart did not make
+    record = charts / "book-redis-n1" / layout.ANSWERS_FILE
+    record.write_text(record.read_text().replace("format: 1", "format: 99"))
+    (charts / "book-mysql-m1").rename(tmp_path / "mysql")  # would be created
+    (tmp_path / "services.yaml").write_text(SERVICES.replace('tag: "2.3.1"', 'tag: "2.3.2"'))
+    before = {p: p.read_bytes() for p in charts.rglob("*") if p.is_file()}
+    result = mkchart("batch", "services.yaml", "-o", "charts")
+    assert result.exit_code == EXIT_BAD_INPUT and "Traceback" not in result.output
+    for expected in ("2 of the services are invalid; nothing was written",
+                     "services[0] (book-tomcat-n1): ", "holds no .mkchart.yaml",
+                     "services[2] (book-redis-n1): ", "answers format 99 is newer"):
+        assert expected in result.stderr, expected
+    assert not (charts / "book-mysql-m1").exists()
+    assert {p: p.read_bytes() for p in charts.rglob("*") if p.is_file()} == before
+    record.write_text("mkchart: [\n")
+    broken = mkchart("batch", "services.yaml", "-o", "charts")
+    assert "services[2] (book-redis-n1): " in broken.stderr and "not valid YAML" in broken.stderr
+    assert not (charts / "book-mysql-m1").exists()
+
+
+@pytest.mark.parametrize(("text", "args"), [
+    ("defaults: {name: a-tomcat-n1}\nservices:\n  - {port: 8081}\n  - {port: 8082}\n", ()),
+    ("services:\n  - name: a-tomcat-n1\n  - name: b-tomcat-n1\n", ("--set", "name=x-tomcat-n1")),
+])
+def test_batch_duplicate_resolved_names_are_refused(text: str, args: tuple[str, ...], mkchart: Run,
+                                                    tmp_path: Path) -> None:
+    (tmp_path / "services.yaml").write_text(text)
+    result = mkchart("batch", "services.yaml", "-o", "charts", *args)
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert "services[1] (" in result.stderr and "is already used by services[0]" in result.stderr
+    assert not (tmp_path / "charts").exists()

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import MakeChart, Run, lint_strict, one, render_objects
 from mkchart import layout, yamlio
+from mkchart.errors import WriteFailed
 
 NAME = "book-tomcat-n1"
 
@@ -293,7 +294,7 @@ def test_a_failed_write_leaves_the_chart_as_it_was(make_chart: MakeChart, monkey
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", failing)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteFailed):
         regeneration.apply(plan)
     monkeypatch.setattr(os, "replace", real_replace)
     assert {p: c for p, (c, _) in snapshot(chart).items()} == {p: c for p, (c, _) in before.items()}
@@ -312,3 +313,47 @@ def test_after_an_mkchart_upgrade_edits_are_kept(mkchart: Run, make_chart: MakeC
     assert result.exit_code == 0, result.output
     assert "team.example.com/owner: books" in (chart / layout.DEPLOYMENT).read_text()
     lint_strict(chart)
+
+
+def test_an_os_error_is_a_clean_message_and_nothing_changes(mkchart: Run, make_chart: MakeChart,
+                                                           tmp_path: Path) -> None:
+    chart = make_chart(NAME)
+    (chart / "files").write_text("x\n")  # a file where regen needs the folder files/config
+    (tmp_path / "app.conf").write_text("a=1\n")
+    before = snapshot(chart)
+    result = regen(mkchart, chart, *sets("config.files=app.conf", "port=9090"))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert f"{chart / 'files' / 'config'}: cannot write: Not a directory" in result.output
+    assert f"nothing was changed in {chart}" in result.output
+    assert snapshot(chart) == before
+    assert not [p for p in chart.rglob("*mkchart-*")]
+
+
+def test_an_os_error_in_one_of_many_charts_lets_the_others_go_on(mkchart: Run, make_chart: MakeChart,
+                                                                tmp_path: Path) -> None:
+    import json
+
+    broken, fine = make_chart(NAME), make_chart("book-redis-n1")
+    (broken / "files").write_text("x\n")
+    (tmp_path / "app.conf").write_text("a=1\n")
+    result = mkchart("regen", str(broken), str(fine), "--set", "config.files=app.conf", "--output", "json")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    document = json.loads(result.stdout)
+    assert [c["status"] for c in document["charts"]] == ["refused", "updated"]
+    assert "Not a directory" in document["charts"][0]["errors"][0]
+    assert (fine / "files/config/app.conf").read_text() == "a=1\n"
+    lint_strict(fine)
+
+
+def test_new_reports_an_os_error_cleanly(mkchart: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkchart import write
+
+    def full(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device", str(dst))
+
+    monkeypatch.setattr(write.os, "rename", full)
+    result = mkchart("new", NAME, "--no-input")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"{tmp_path / NAME}: cannot write: No space left on device" in result.stderr
+    assert [p.name for p in tmp_path.iterdir() if p.name != ".cache"] == []

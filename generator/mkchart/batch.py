@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from mkchart import yamlio
+from mkchart import answersfile, yamlio
 from mkchart.answers import Resolved, deep_merge, resolve
 from mkchart.errors import AnswersFileError, InvalidAnswers, MissingAnswers, MkchartError
 from mkchart.fleet import parallel_map
@@ -88,32 +88,76 @@ def load_services(path: Path) -> tuple[dict[str, Any], list[Any]]:
     return dict(defaults), services
 
 
-def check_services(path: Path, set_layer: Mapping[str, Any] | None = None) -> Checked:
-    """Validate every entry, collecting every problem of every entry; render nothing."""
+def _files_confine(services: Path, set_layer: Mapping[str, Any] | None) -> Path | None:
+    """Config files named in the services file stay in its folder; --set ones go anywhere."""
+    config = (set_layer or {}).get("config")
+    return None if isinstance(config, Mapping) and "files" in config else services.parent
+
+
+def _target_problems(target: Path) -> tuple[str, ...]:
+    """Why an existing chart folder cannot be regenerated; checked before anything is written."""
+    if not (target.exists() or target.is_symlink()):
+        return ()
+    if not target.is_dir() or target.is_symlink():
+        return (f"{target}: exists and is not a folder; mkchart never replaces it: move it away or choose "
+                "another --output-dir",)
+    if not (target / ANSWERS_FILE).is_file():
+        return (_foreign(target),)
+    try:
+        recorded = answersfile.load(target)
+        resolve(None, recorded.answers, None, str(recorded.path))
+    except MkchartError as error:
+        return _problems(error)
+    return ()
+
+
+def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
+                   output_dir: Path | None = None) -> Checked:
+    """Validate every entry, collecting every problem of every entry; render nothing.
+
+    With `output_dir`, an existing chart folder is checked too (it must hold a readable
+    `.mkchart.yaml`), so that no chart is written when another would be refused.
+    """
     defaults, services = load_services(path)
     checked = Checked()
     seen: dict[str, int] = {}
+    confine = _files_confine(path, set_layer)
     for index, raw in enumerate(services):
-        name = raw.get("name") if isinstance(raw, Mapping) else None
-        label_name = name if isinstance(name, str) else None
         if not isinstance(raw, Mapping):
             checked.refused.append(Refused(index, None, ("must be a mapping of answer keys with a name",)))
             continue
-        if label_name in seen:
-            checked.refused.append(Refused(index, label_name, (
-                f"name: {label_name!r} is already used by services[{seen[label_name]}]; each chart needs its own name",)))
-            continue
+        name = raw.get("name")
         tree = deep_merge(defaults, raw)
         try:
             resolved = resolve(None, tree, set_layer, source=None)
-            files = read_config_files(resolved.answers, path.parent)
         except MkchartError as error:
-            checked.refused.append(Refused(index, label_name, _problems(error)))
+            checked.refused.append(Refused(index, name if isinstance(name, str) else None, _problems(error)))
             continue
-        if label_name:
-            seen[label_name] = index
-        checked.entries.append(Entry(index, resolved, files, tree))
+        # By the resolved name: defaults or --set can give several entries the same one.
+        name = resolved.answers.name
+        if name in seen:
+            checked.refused.append(Refused(index, name, (
+                f"name: {name!r} is already used by services[{seen[name]}]; each chart needs its own name "
+                "(give each entry its own `name:`, never one in defaults or --set)",)))
+            continue
+        seen[name] = index
+        problems: list[str] = []
+        files: dict[str, bytes] = {}
+        try:
+            files = read_config_files(resolved.answers, path.parent, confine)
+        except MkchartError as error:
+            problems += _problems(error)
+        if output_dir is not None:
+            problems += _target_problems(output_dir / name)
+        if problems:
+            checked.refused.append(Refused(index, name, tuple(problems)))
+        else:
+            checked.entries.append(Entry(index, resolved, files, tree))
     return checked
+
+
+def _refused_outcome(item: Refused) -> ChartOutcome:
+    return ChartOutcome(item.name or f"services[{item.index}]", "", REFUSED, errors=list(item.problems))
 
 
 class BatchInvalid(MkchartError):
@@ -121,6 +165,8 @@ class BatchInvalid(MkchartError):
 
     def __init__(self, path: Path, refused: list[Refused]) -> None:
         self.refused = refused
+        # For the JSON document (cli.user_errors): every refused entry, as with --keep-going.
+        self.outcomes = [_refused_outcome(item) for item in refused]
         lines = [f"{path}: {len(refused)} of the services are invalid; nothing was written:"]
         for item in refused:
             lines += [f"  {item.label}: {problem}".replace("\n", "\n    ") for problem in item.problems]
@@ -128,7 +174,8 @@ class BatchInvalid(MkchartError):
 
 
 def _regenerate(entry: Entry, target: Path, services: Path, set_layer: Mapping[str, Any]) -> ChartOutcome:
-    layers = Layers(None, entry.tree, dict(set_layer), services.parent, f"{services}: services[{entry.index}]")
+    layers = Layers(None, entry.tree, dict(set_layer), services.parent, f"{services}: services[{entry.index}]",
+                    _files_confine(services, set_layer))
     plan = plan_regen_layers(target, layers)
     if plan.writes:
         apply(plan)
@@ -155,10 +202,14 @@ def _one(job: tuple[Entry, Path, Path, dict[str, Any]]) -> ChartOutcome:
         return ChartOutcome(entry.name, str(target), REFUSED, errors=[str(error)])
 
 
+def _foreign(target: Path) -> str:
+    return (f"{target}: exists but holds no {ANSWERS_FILE}; mkchart never overwrites it: move it away or "
+            "regenerate it by hand")
+
+
 def _refuse_foreign(entry: Entry, target: Path) -> ChartOutcome:
-    return ChartOutcome(entry.name, str(target), REFUSED, errors=[
-        f"{target}: exists but holds no {ANSWERS_FILE}; mkchart never overwrites it: move it away or "
-        "regenerate it by hand"])
+    # Checked up front too; this catches a folder that changed after the checks.
+    return ChartOutcome(entry.name, str(target), REFUSED, errors=[_foreign(target)])
 
 
 class ProgressSink(Protocol):
@@ -173,13 +224,10 @@ def run_batch(services: Path, output_dir: Path, set_layer: Mapping[str, Any] | N
     Returns one outcome per entry in file order, refused entries included.
     """
     set_layer = set_layer or {}
-    checked = check_services(services, set_layer)
+    checked = check_services(services, set_layer, output_dir)
     if checked.refused and not keep_going:
         raise BatchInvalid(services, checked.refused)
-    outcomes: dict[int, ChartOutcome] = {
-        item.index: ChartOutcome(item.name or f"services[{item.index}]", "", REFUSED, errors=list(item.problems))
-        for item in checked.refused
-    }
+    outcomes: dict[int, ChartOutcome] = {item.index: _refused_outcome(item) for item in checked.refused}
     if progress:
         progress.start(len(checked.entries))
     jobs = [(entry, services, output_dir, dict(set_layer)) for entry in checked.entries]

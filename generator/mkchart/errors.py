@@ -79,6 +79,11 @@ class UsageError(MkchartError):
     """Raised for a malformed option, such as a --set without '='."""
 
 
+class WriteFailed(MkchartError):
+    """Raised when the operating system refuses a write (a file where a folder must be, no
+    space, no permission); everything the call had written is put back first."""
+
+
 class NotAChart(MkchartError):
     """Raised when a directory given to regen/package holds no mkchart answers file."""
 

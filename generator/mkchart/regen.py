@@ -9,7 +9,9 @@ was upgraded), that render is only the best base available: untouched files are 
 replaced, and edited ones merged against it, with conflict markers wherever unsure.
 
 Config files under files/config/ are inputs, not output: the chart's copies are the
-user's files, read as the answers say; they carry no hash and are never merged.
+user's files, read as the answers say. Their hash records what mkchart last copied in
+from an outside source (batch, `--set config.files=...`), so a new copy from that source
+replaces an untouched copy, never an edited one (both changed: conflict markers).
 """
 
 from __future__ import annotations
@@ -115,12 +117,25 @@ def _file_change(path: str, disk: bytes | None, base: bytes | None, theirs: byte
     return FileChange(path, UNCHANGED if merged == disk else MERGE, disk, merged, note)
 
 
-def _config_change(path: str, disk: bytes | None, theirs: bytes | None) -> FileChange:
+def _config_change(path: str, disk: bytes | None, theirs: bytes | None, written: str | None) -> FileChange:
+    """Decide one config copy (files/config/NAME). `theirs` is the source's content (the
+    copy itself when the chart's copies are the source); `written` the hash of what mkchart
+    last copied in, which tells the user's edits to the copy from a changed source."""
     if theirs is None:
         return FileChange(path, REMOVE, disk, None, "no longer in config.files")
+    if disk is not None and textmerge.has_markers(_decode(disk)):
+        return FileChange(path, UNRESOLVED, disk, disk, "conflict markers from an earlier regen are still there")
     if disk == theirs:
         return FileChange(path, UNCHANGED, disk, disk)
-    return FileChange(path, CREATE if disk is None else UPDATE, disk, theirs, "copied from config.files")
+    if disk is None:
+        return FileChange(path, CREATE, None, theirs, "copied from config.files")
+    if written is not None and answersfile.sha256(disk) == written:
+        return FileChange(path, UPDATE, disk, theirs, "copied from config.files")
+    if written is not None and answersfile.sha256(theirs) == written:
+        return FileChange(path, KEEP, disk, disk, "you edited the chart's copy and its source did not change")
+    # Both sides changed (or no record says which): nobody knows whose lines win.
+    merged, conflicts = _merge(path, None, disk, theirs)
+    return FileChange(path, CONFLICT, disk, merged, f"{conflicts} conflict(s) marked between your copy and the source")
 
 
 def plan_regen(chart: Path, answers_file: Path | None = None, sets: tuple[str, ...] = (),
@@ -141,7 +156,12 @@ def plan_regen_layers(chart: Path, layers: Layers) -> RegenPlan:
     resolved = resolve(None, deep_merge(stored, layers.file_layer), layers.set_layer, layers.source or "--set")
     new = resolved.answers
     files_given = "files" in (changes.get("config") or {})
-    config = read_config_files(new, layers.files_base if files_given else chart)
+    if files_given:
+        config = read_config_files(new, layers.files_base, layers.files_confine)
+    else:
+        # The paths come from .mkchart.yaml, which a pull request can change: only the
+        # chart's own copies may be read, never a file elsewhere on the CI agent.
+        config = read_config_files(new, chart, chart / CONFIG_FILES_DIR)
 
     # Only the config files' names shape the other files, so the base needs no contents.
     base = render(old, {Path(p).name: b"" for p in old.config.files})
@@ -160,11 +180,16 @@ def plan_regen_layers(chart: Path, layers: Layers) -> RegenPlan:
     for path in sorted(set(base) | set(theirs)):
         disk = _read(chart / path)
         if path in config_paths:
-            files.append(_config_change(path, disk, theirs.get(path)))
+            files.append(_config_change(path, disk, theirs.get(path), record.get(path)))
         else:
             files.append(_file_change(path, disk, base.get(path), theirs.get(path), record.get(path)))
 
-    generated = answersfile.hashes({p: c for p, c in theirs.items() if p not in config_paths})
+    generated = answersfile.hashes({p: c for p, c in theirs.items() if p not in config_paths or files_given})
+    if not files_given:
+        # The copies are their own source: their record stays what mkchart last copied in,
+        # so editing a copy is neither drift nor a reason to rewrite .mkchart.yaml.
+        generated.update({p: recorded.generated[p] for p in config_paths if p in theirs and p in recorded.generated})
+        generated = dict(sorted(generated.items()))
     kept_answers = recorded_answers(new, config)
     unchanged_record = (not recorded.notes and generated == recorded.generated
                         and to_tree(kept_answers) == recorded.answers)

@@ -33,12 +33,16 @@ class FolderResult:
     # Messages, not exception objects: results cross process boundaries by pickling.
 
 
+def _refused(job: Job, error: MkchartError) -> FolderResult:
+    return FolderResult(ChartOutcome(job.folder.name, str(job.folder), REFUSED, errors=[str(error)]),
+                        error.exit_code, errors=[f"mkchart: {t('e.error')}: {error}"])
+
+
 def run(job: Job) -> FolderResult:
     try:
         plan = regeneration.plan_regen(job.folder, job.answers, job.sets)
     except MkchartError as error:
-        return FolderResult(ChartOutcome(job.folder.name, str(job.folder), REFUSED, errors=[str(error)]),
-                            error.exit_code, errors=[f"mkchart: {t('e.error')}: {error}"])
+        return _refused(job, error)
     notes = [f"mkchart: {t('e.note')}: {note}" for note in plan.notes]
     if job.check or job.dry_run:
         lines = [diff] if (diff := report.unified_diff(plan).rstrip("\n")) else []
@@ -52,7 +56,10 @@ def run(job: Job) -> FolderResult:
                 "out of date with its answers" if plan.writes else "unresolved conflicts")
                 + "; run `mkchart regen`, resolve any conflicts and commit the result")
         return result
-    regeneration.apply(plan)
+    try:
+        regeneration.apply(plan)
+    except MkchartError as error:  # the OS refused a write: rolled back, the other folders go on
+        return _refused(job, error)
     lines = [*report.file_lines(plan), report.summary(plan).replace("file(s) to change", "file(s) changed")]
     result = FolderResult(from_regen(plan, written=True), lines=lines, notes=notes)
     if plan.conflicts:

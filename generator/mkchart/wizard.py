@@ -47,6 +47,7 @@ class Session:
     set_layer: Tree = field(default_factory=dict)
     source: str | None = None
     files_base: Path = field(default_factory=Path.cwd)
+    files_confine: Path | None = None  # see generate.Layers
     asked: Tree = field(default_factory=dict)
     sources: tuple[str, ...] = ()  # the config sources chosen in this session
 
@@ -54,7 +55,8 @@ class Session:
     def from_layers(cls, layers: Layers) -> Session:
         # A name from --answers/--set counts as given, like the NAME argument.
         name = layers.name if layers.name is not None else deep_merge(layers.file_layer, layers.set_layer).get("name")
-        return cls(name, layers.file_layer, layers.set_layer, layers.source, layers.files_base)
+        return cls(name, layers.file_layer, layers.set_layer, layers.source, layers.files_base,
+                   layers.files_confine)
 
     def given(self) -> Tree:
         return deep_merge(self.file_layer, self.set_layer)
@@ -372,7 +374,7 @@ def run(session: Session, output_dir: Path, force: bool, ask: Ask, say: Say) -> 
             check_given(session)
             check_target(output_dir / str(session.name), force)
     resolved = resolve_asking_again(session, ask, say)
-    plan = plan_chart(resolved, read_config_files(resolved.answers, session.files_base))
+    plan = plan_chart(resolved, read_config_files(resolved.answers, session.files_base, session.files_confine))
     name = resolved.answers.name
     target = output_dir / name
     say("")

@@ -8,11 +8,18 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from mkchart.errors import TargetExists, UsageError
+from mkchart.errors import TargetExists, UsageError, WriteFailed
 from mkchart.i18n import t
 
 # Folders every chart has even when empty (Helm's layout; git cannot hold empty folders).
 ALWAYS_DIRS = ("charts",)
+
+
+def _write_failed(error: OSError, where: Path) -> WriteFailed:
+    """The OS's refusal as a user error: the path it names (else `where`) and its reason."""
+    path = error.filename if error.filename is not None else where
+    return WriteFailed(t("e.write.failed", path=path, reason=error.strerror or error),
+                       t("e.write.failed.hint", where=where))
 
 
 def _fill(directory: Path, files: Mapping[str, bytes]) -> None:
@@ -51,7 +58,10 @@ def write_new_chart(target: Path, files: Mapping[str, bytes], force: bool = Fals
     if not os.access(parent, os.W_OK):
         raise UsageError(t("e.output.not_writable", parent=parent), t("e.output.not_writable.hint"))
 
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".mkchart-new", dir=parent))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".mkchart-new", dir=parent))
+    except OSError as error:
+        raise _write_failed(error, target) from None
     backup: Path | None = None
     try:
         _fill(staging, files)
@@ -61,10 +71,12 @@ def write_new_chart(target: Path, files: Mapping[str, bytes], force: bool = Fals
             os.rmdir(backup)
             os.rename(target, backup)
         os.rename(staging, target)
-    except BaseException:
+    except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
         if backup is not None and backup.exists() and not target.exists():
             os.rename(backup, target)
+        if isinstance(error, OSError):
+            raise _write_failed(error, target) from None
         raise
     if backup is not None:
         shutil.rmtree(backup, ignore_errors=True)
@@ -92,6 +104,13 @@ def update_files(chart: Path, changes: Mapping[str, bytes | None]) -> None:
     originals kept aside until the end so that a failure restores them all. Temporary
     files never outlive the call.
     """
+    try:
+        _update_files(chart, changes)
+    except OSError as error:
+        raise _write_failed(error, chart) from None
+
+
+def _update_files(chart: Path, changes: Mapping[str, bytes | None]) -> None:
     targets = {relative: _inside(chart, relative) for relative in changes}
     staged: dict[str, Path] = {}
     backups: dict[Path, Path] = {}
