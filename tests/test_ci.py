@@ -355,3 +355,13 @@ def test_batch_duplicate_resolved_names_are_refused(text: str, args: tuple[str, 
     assert result.exit_code == EXIT_BAD_INPUT, result.output
     assert "services[1] (" in result.stderr and "is already used by services[0]" in result.stderr
     assert not (tmp_path / "charts").exists()
+
+
+def test_package_refuses_a_link_out_of_the_chart(mkchart: Run, make_chart: MakeChart, tmp_path: Path) -> None:
+    chart = make_chart("book-tomcat-n1")
+    (tmp_path / "secret.env").write_text("TOKEN=hunter2\n")
+    (chart / "files" / "config").mkdir(parents=True)
+    (chart / "files" / "config" / "app.env").symlink_to(tmp_path / "secret.env")
+    result = mkchart("package", str(chart))
+    assert result.exit_code == EXIT_BAD_INPUT and "files/config/app.env: a symbolic link leading outside" in result.stderr
+    assert not list(chart.parent.glob("*.tgz"))

@@ -53,6 +53,12 @@ def _conflicted(chart: Path) -> list[str]:
     return found
 
 
+def _links_outside(chart: Path) -> list[str]:
+    root = chart.resolve()
+    return [path.relative_to(chart).as_posix() for path in sorted(chart.rglob("*"))
+            if path.is_symlink() and not path.resolve().is_relative_to(root)]
+
+
 def lint(chart: Path) -> LintReport:
     """`helm lint --strict` with the real engine, plus: no unresolved conflict markers."""
     helm = _helm()
@@ -60,6 +66,8 @@ def lint(chart: Path) -> LintReport:
         raise NotAChart(f"{chart}: no {CHART_YAML} here", "give the folder of a chart, e.g. ./book-tomcat-n1")
     report = helm.lint(str(chart), strict=True)
     problems = [f"{path}: unresolved conflict markers from mkchart regen" for path in _conflicted(chart)]
+    problems += [f"{path}: a symbolic link leading outside the chart (its target would be packaged)"
+                 for path in _links_outside(chart)]
     problems += [f"{m['path']}: {m['error']}" for m in report["messages"] if m["severity"] >= 2]
     problems += [str(e) for e in report["errors"] if not any(str(e) in p for p in problems)]
     notes = [f"{m['path']}: {m['error']}" for m in report["messages"] if m["severity"] < 2]
