@@ -122,6 +122,7 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
     checked = Checked()
     seen: dict[str, int] = {}
     confine = _files_confine(path, set_layer)
+    candidates: list[tuple[Entry, list[str]]] = []
     for index, raw in enumerate(services):
         if not isinstance(raw, Mapping):
             checked.refused.append(Refused(index, None, ("must be a mapping of answer keys with a name",)))
@@ -147,12 +148,18 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
             files = read_config_files(resolved.answers, path.parent, confine)
         except MkchartError as error:
             problems += _problems(error)
-        if output_dir is not None:
-            problems += _target_problems(output_dir / name)
+        candidates.append((Entry(index, resolved, files, tree), problems))
+    # Reading every existing chart's answers is most of a re-run's checking: on every core.
+    targets = [output_dir / entry.name if output_dir is not None else None for entry, _ in candidates]
+    existing = [target for target in targets if target is not None and (target.exists() or target.is_symlink())]
+    found = dict(zip(existing, parallel_map(_target_problems, existing)))
+    for (entry, problems), target in zip(candidates, targets):
+        problems += found.get(target, ()) if target is not None else ()
         if problems:
-            checked.refused.append(Refused(index, name, tuple(problems)))
+            checked.refused.append(Refused(entry.index, entry.name, tuple(problems)))
         else:
-            checked.entries.append(Entry(index, resolved, files, tree))
+            checked.entries.append(entry)
+    checked.refused.sort(key=lambda item: item.index)
     return checked
 
 
