@@ -19,7 +19,7 @@ from conftest import MakeChart, by_kind, lint_strict, one, render_objects, valid
 from mkchart import layout, yamlio
 from mkchart.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED
 
-TIMEOUT = 10
+TIMEOUT = 30  # generous for a loaded CI machine; a hang still fails
 PROMPT = r"\]: $|: $"  # every question ends its line with ": ", after a [default] when there is one
 CONFIRM = "Write the chart? [y]: "
 
