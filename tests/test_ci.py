@@ -301,6 +301,29 @@ def test_a_malformed_command_line_still_gives_json(tmp_path: Path) -> None:
 def test_regen_speaks_the_chosen_language(mkchart: Run, tmp_path: Path) -> None:
     result = mkchart("regen", str(tmp_path / "missing"), "--lang", "zh")
     assert result.exit_code == EXIT_BAD_INPUT and result.stderr.startswith("mkchart: 错误")
+
+
+def test_drift_conflicts_and_refusals_speak_chinese_but_scripts_words_stay(
+        mkchart: Run, make_chart: MakeChart, tmp_path: Path) -> None:
+    """--lang zh words what people read; what scripts read (statuses, actions, markers) stays."""
+    values = make_chart("book-tomcat-n1") / layout.VALUES_YAML
+    zh = ("--set", "image.tag=9.0.86", "--lang", "zh", "--output", "json")
+    drift = mkchart("regen", str(values.parent), "--check", *zh)
+    assert drift.exit_code == EXIT_DRIFT and _json(drift)["charts"][0]["status"] == "drift"
+    assert "与答案不一致；请运行 `mkchart regen`" in drift.stderr and "个文件待修改" in drift.stderr
+    values.write_text(values.read_text().replace('tag: "9.0.85-jre17"', 'tag: "9.0.85-ours"'))
+    conflict = mkchart("regen", str(values.parent), *zh)
+    assert conflict.exit_code == EXIT_DRIFT and _json(conflict)["charts"][0]["status"] == "conflicted"
+    assert "1 个文件有冲突：values.yaml" in conflict.stderr and "'<<<<<<< yours'" in conflict.stderr
+    assert "  conflict  values.yaml  (标记了 1 处冲突)" in conflict.stderr
+
+    (tmp_path / "services.yaml").write_text(BROKEN)
+    refused = mkchart("batch", "services.yaml", "-o", "charts", "--lang", "zh", "--output", "json")
+    assert refused.exit_code == EXIT_BAD_INPUT
+    assert {c["status"] for c in _json(refused)["charts"]} == {"refused"}
+    assert "有 4 个服务无效；未写入任何文件" in refused.stderr and "已被 services[0] 使用" in refused.stderr
+    kept = mkchart("batch", "services.yaml", "-o", "charts", "--keep-going", "--lang", "zh")
+    assert "5 个服务：1 created, 4 refused" in kept.stdout
 def test_batch_an_os_error_refuses_that_chart_and_the_others_go_on(mkchart: Run, tmp_path: Path) -> None:
     (tmp_path / "services.yaml").write_text(SERVICES)
     assert mkchart("batch", "services.yaml", "-o", "charts").exit_code == 0

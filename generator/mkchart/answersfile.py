@@ -17,6 +17,7 @@ from typing import Any
 from mkchart import ANSWERS_FORMAT, __version__, yamlio
 from mkchart.answers import to_tree
 from mkchart.errors import AnswersFileError, NotAChart
+from mkchart.i18n import t
 from mkchart.layout import ANSWERS_FILE
 from mkchart.model import Answers
 
@@ -75,10 +76,7 @@ class Recorded:
 
 
 def _invalid(path: Path, problem: str, fix: str = "") -> AnswersFileError:
-    return AnswersFileError(
-        f"{path}: {problem}",
-        fix or "fix it by hand (docs/regeneration.md describes the file), or restore it from version control",
-    )
+    return AnswersFileError(t("a.problem", path=path, problem=problem), fix or t("a.problem.hint"))
 
 
 def _safe_relative(key: Any) -> bool:
@@ -91,30 +89,28 @@ def load(chart_dir: Path) -> Recorded:
     """Read CHART_DIR/.mkchart.yaml, migrating an older format; refuse anything else."""
     path = chart_dir / ANSWERS_FILE
     if not chart_dir.is_dir():
-        raise NotAChart(f"{chart_dir}: no such folder", "give the folder of a chart made by `mkchart new`")
+        raise NotAChart(t("a.no_folder", path=chart_dir), t("a.no_folder.hint"))
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise NotAChart(
-            f"{path}: missing, so mkchart does not know what {chart_dir.name} was generated from",
-            "run regen in a chart made by `mkchart new`, or restore .mkchart.yaml from version control",
-        ) from None
+        raise NotAChart(t("a.missing", path=path, name=chart_dir.name), t("a.missing.hint")) from None
     except OSError as exc:
-        raise _invalid(path, f"cannot be read: {exc.strerror}", "check the file's permissions") from None
+        raise AnswersFileError(t("e.answers.unreadable", path=path, error=exc.strerror),
+                               t("a.unreadable.hint")) from None
     try:
         document = yamlio.parse(raw.decode("utf-8"), str(path))
     except UnicodeDecodeError:
-        raise _invalid(path, "not UTF-8 text") from None
+        raise _invalid(path, t("a.utf8")) from None
     if not isinstance(document, dict) or not isinstance(document.get("mkchart"), dict):
-        raise _invalid(path, "not an mkchart answers file: the `mkchart:` section (version, format) is missing")
+        raise _invalid(path, t("a.no_section"))
     found = document["mkchart"].get("format")
     if not isinstance(found, int) or isinstance(found, bool) or found < 0:
-        raise _invalid(path, f"mkchart.format must be a whole number, not {found!r}")
+        raise _invalid(path, t("a.format_type", found=repr(found)))
     if found > ANSWERS_FORMAT:
         raise AnswersFileError(
-            f"{path}: answers format {found} is newer than this mkchart understands (format {ANSWERS_FORMAT}); "
-            f"it was written by mkchart {document['mkchart'].get('version', '?')}",
-            f"upgrade mkchart (this is {__version__}) and run again; nothing was changed",
+            t("a.too_new", path=path, found=found, supported=ANSWERS_FORMAT,
+              writer=document["mkchart"].get("version", "?")),
+            t("a.too_new.hint", version=__version__),
         )
     from mkchart.migrate import migrate
 
@@ -127,17 +123,14 @@ def load(chart_dir: Path) -> Recorded:
         document = _plain(round_trip)
     answers = document.get("answers")
     if not isinstance(answers, dict):
-        raise _invalid(path, "the `answers:` section is missing or not a mapping of answer keys")
+        raise _invalid(path, t("a.answers"))
     generated = document.get("generated")
     if generated is None:
         generated = {}
     if not isinstance(generated, dict) or not all(
         _safe_relative(k) and isinstance(v, str) and len(v) == 64 for k, v in generated.items()
     ):
-        raise _invalid(
-            path, "`generated:` must map relative paths inside the chart to sha256 hashes",
-            "remove the `generated:` section to let regen treat every file that differs from a fresh render as edited",
-        )
+        raise _invalid(path, t("a.generated"), t("a.generated.hint"))
     return Recorded(path, raw, _plain(answers), dict(generated), found, notes, round_trip)
 
 

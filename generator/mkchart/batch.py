@@ -21,6 +21,7 @@ from mkchart.answers import Resolved, deep_merge, resolve
 from mkchart.errors import AnswersFileError, InvalidAnswers, MissingAnswers, MkchartError
 from mkchart.fleet import parallel_map
 from mkchart.generate import Layers, plan_chart, read_config_files
+from mkchart.i18n import t
 from mkchart.layout import ANSWERS_FILE
 from mkchart.regen import apply, plan_regen_layers
 from mkchart.render import compile_skeleton
@@ -67,7 +68,7 @@ def _problems(error: MkchartError) -> tuple[str, ...]:
     if isinstance(error, InvalidAnswers):
         return tuple(str(p) for p in error.problems)
     if isinstance(error, MissingAnswers):
-        return (f"missing answers: {', '.join(error.keys)}",)
+        return (t("e.missing", keys=", ".join(error.keys)),)
     return (str(error),)
 
 
@@ -75,16 +76,13 @@ def load_services(path: Path) -> tuple[dict[str, Any], list[Any]]:
     data = yamlio.read_mapping(path, given_as="SERVICES (the services file)")
     unknown = [key for key in data if key not in TOP_KEYS]
     if unknown:
-        raise AnswersFileError(
-            f"{path}: unknown top-level key {unknown[0]!r}",
-            "a services file has `defaults:` (shared answers) and `services:` (a list of answers, each with a name)",
-        )
+        raise AnswersFileError(t("b.unknown_top", path=path, key=repr(unknown[0])), t("b.unknown_top.hint"))
     defaults = data.get("defaults") or {}
     services = data.get("services")
     if not isinstance(defaults, Mapping):
-        raise AnswersFileError(f"{path}: defaults must be a mapping of answer keys", "see docs/ci-jenkins.md")
+        raise AnswersFileError(t("b.defaults", path=path), t("b.defaults.hint"))
     if not isinstance(services, list) or not services:
-        raise AnswersFileError(f"{path}: services must be a non-empty list", "add `services:` with `- name: ...` entries")
+        raise AnswersFileError(t("b.services", path=path), t("b.services.hint"))
     return dict(defaults), services
 
 
@@ -99,8 +97,7 @@ def _target_problems(target: Path) -> tuple[str, ...]:
     if not (target.exists() or target.is_symlink()):
         return ()
     if not target.is_dir() or target.is_symlink():
-        return (f"{target}: exists and is not a folder; mkchart never replaces it: move it away or choose "
-                "another --output-dir",)
+        return (t("b.not_folder", target=target),)
     if not (target / ANSWERS_FILE).is_file():
         return (_foreign(target),)
     try:
@@ -125,7 +122,7 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
     candidates: list[tuple[Entry, list[str]]] = []
     for index, raw in enumerate(services):
         if not isinstance(raw, Mapping):
-            checked.refused.append(Refused(index, None, ("must be a mapping of answer keys with a name",)))
+            checked.refused.append(Refused(index, None, (t("b.entry"),)))
             continue
         name = raw.get("name")
         tree = deep_merge(defaults, raw)
@@ -137,9 +134,7 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
         # By the resolved name: defaults or --set can give several entries the same one.
         name = resolved.answers.name
         if name in seen:
-            checked.refused.append(Refused(index, name, (
-                f"name: {name!r} is already used by services[{seen[name]}]; each chart needs its own name "
-                "(give each entry its own `name:`, never one in defaults or --set)",)))
+            checked.refused.append(Refused(index, name, (t("b.name_used", name=repr(name), index=seen[name]),)))
             continue
         seen[name] = index
         problems: list[str] = []
@@ -174,10 +169,10 @@ class BatchInvalid(MkchartError):
         self.refused = refused
         # For the JSON document (cli.user_errors): every refused entry, as with --keep-going.
         self.outcomes = [_refused_outcome(item) for item in refused]
-        lines = [f"{path}: {len(refused)} of the services are invalid; nothing was written:"]
+        lines = [t("b.invalid", path=path, count=len(refused))]
         for item in refused:
             lines += [f"  {item.label}: {problem}".replace("\n", "\n    ") for problem in item.problems]
-        super().__init__("\n".join(lines), "fix them, or add --keep-going to write the valid ones")
+        super().__init__("\n".join(lines), t("b.invalid.hint"))
 
 
 def _regenerate(entry: Entry, target: Path, services: Path, set_layer: Mapping[str, Any]) -> ChartOutcome:
@@ -210,8 +205,7 @@ def _one(job: tuple[Entry, Path, Path, dict[str, Any]]) -> ChartOutcome:
 
 
 def _foreign(target: Path) -> str:
-    return (f"{target}: exists but holds no {ANSWERS_FILE}; mkchart never overwrites it: move it away or "
-            "regenerate it by hand")
+    return t("b.foreign", target=target, file=ANSWERS_FILE)
 
 
 def _refuse_foreign(entry: Entry, target: Path) -> ChartOutcome:

@@ -38,15 +38,17 @@ class Console:
     stderr. `--quiet` keeps only errors. mkchart never colours or animates its output,
     except batch's progress bar on a terminal."""
 
-    def __init__(self, command: str, output: str = "text", quiet: bool = False) -> None:
+    def __init__(self, command: str, output: str = "text", quiet: bool = False, lang: str | None = None) -> None:
         self.command = command
         self.output = output
         self.json = output == "json"
         self.quiet = quiet
+        self.lang = lang  # --lang as given; `user_errors` sets the language from it
 
     def check(self) -> None:
         if self.output not in OUTPUTS:
-            raise UsageError(f"--output {self.output!r}: must be one of {', '.join(OUTPUTS)}")
+            raise UsageError(t("e.option_choice", option="--output", value=repr(self.output),
+                               choices=", ".join(OUTPUTS)))
 
     def line(self, text: str) -> None:
         if not self.quiet:
@@ -82,6 +84,8 @@ def user_errors(console: Console | None = None) -> Iterator[None]:
     """
     console = console or Console("mkchart")
     try:
+        # The language first, so that even a refused --output is said in it.
+        choose_language(console.lang)
         console.check()
         yield
     except typer.Exit:
@@ -134,7 +138,9 @@ Force = Annotated[bool, typer.Option(
 def choose_language(flag: str | None) -> None:
     """Set the language once for this process: --lang/MKCHART_LANG, else the locale."""
     if flag is not None and flag not in LANGUAGES:
-        raise UsageError(f"--lang {flag!r}: must be one of {', '.join(LANGUAGES)}")
+        # A language it cannot speak is refused in the locale's language.
+        set_language(detect(None, os.environ))
+        raise UsageError(t("e.option_choice", option="--lang", value=repr(flag), choices=", ".join(LANGUAGES)))
     set_language(detect(flag, os.environ))
 
 
@@ -178,9 +184,8 @@ def new(
 
     Without a terminal, with --no-input, --output json or CI set, nothing is ever asked.
     """
-    console = Console("new", output, quiet)
+    console = Console("new", output, quiet, lang)
     with user_errors(console):
-        choose_language(lang)
         from mkchart import wizard
         from mkchart.generate import Inputs, new_chart, plan_from_inputs, read_layers
         from mkchart.results import CREATED, ChartOutcome, RunReport
@@ -227,9 +232,8 @@ def regen(
     Several folders at once (e.g. `mkchart regen --check charts/*` in Jenkins) are done in
     one process; exit 1 if any drifted or has conflicts, 2 if any could not be read.
     """
-    console = Console("regen", output, quiet)
+    console = Console("regen", output, quiet, lang)
     with user_errors(console):
-        choose_language(lang)
         from mkchart.fleet import parallel_map
         from mkchart.regenrun import Job, run
         from mkchart.render import compile_skeleton
@@ -265,9 +269,8 @@ def batch(
     lang: Lang = None,
 ) -> None:
     """Generate or regenerate many charts from one services file; all entries are checked first."""
-    console = Console("batch", output, quiet)
+    console = Console("batch", output, quiet, lang)
     with user_errors(console):
-        choose_language(lang)
         from mkchart.answers import parse_sets
         from mkchart.batch import run_batch
         from mkchart.errors import EXIT_BAD_INPUT
@@ -283,7 +286,9 @@ def batch(
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
             for error in outcome.errors:
                 console.error(f"mkchart: {outcome.name}: {error}")
-        console.line(f"{len(outcomes)} services: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+        # The status words stay English (as in the JSON document); only the frame is translated.
+        tally = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        console.line(t("b.summary", total=len(outcomes), counts=tally))
         code = EXIT_BAD_INPUT if counts.get(REFUSED) else EXIT_DRIFT if counts.get(CONFLICTED) else 0
         console.finish(RunReport("batch", exitCode=code, charts=outcomes))
 
@@ -302,14 +307,13 @@ def package(
 
     Needs the Helm engine: pip install 'mkchart[helm]'.
     """
-    console = Console("package", output, quiet)
+    console = Console("package", output, quiet, lang)
     with user_errors(console):
-        choose_language(lang)
         from mkchart.package import package as build
         from mkchart.results import PACKAGED, ChartOutcome, RunReport
 
         archive = build(chart_dir, destination)
-        console.line(f"Packaged {chart_dir} as {archive}")
+        console.line(t("p.packaged", chart=chart_dir, archive=archive))
         console.finish(RunReport("package", charts=[ChartOutcome(
             chart_dir.resolve().name, str(chart_dir), PACKAGED, archive=str(archive))]))
 
@@ -322,9 +326,8 @@ def lint(
     lang: Lang = None,
 ) -> None:
     """`helm lint --strict` with the real Helm engine (pip install 'mkchart[helm]'); exit 2 on any warning."""
-    console = Console("lint", output, quiet)
+    console = Console("lint", output, quiet, lang)
     with user_errors(console):
-        choose_language(lang)
         from mkchart.errors import EXIT_BAD_INPUT
         from mkchart.package import lint as run_lint
         from mkchart.results import REFUSED, UNCHANGED, ChartOutcome, RunReport
@@ -334,7 +337,8 @@ def lint(
             console.error(f"mkchart: {chart_dir}: {problem}")
         for note in result.notes:
             console.note(f"mkchart: {t('e.note')}: {note}")
-        console.line(f"{chart_dir}: " + (f"{len(result.problems)} problem(s)" if result.problems else "lint clean (strict)"))
+        console.line(t("p.lint_problems", chart=chart_dir, count=len(result.problems)) if result.problems
+                     else t("p.lint_clean", chart=chart_dir))
         status = REFUSED if result.problems else UNCHANGED
         console.finish(RunReport("lint", exitCode=EXIT_BAD_INPUT if result.problems else 0, charts=[ChartOutcome(
             chart_dir.resolve().name, str(chart_dir), status, errors=list(result.problems), notes=list(result.notes))]))

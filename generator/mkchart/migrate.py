@@ -2,7 +2,8 @@
 
 Each format bump adds one function to `MIGRATIONS`: it takes the document of format N
 (a ruamel round-trip mapping, edited in place so the user's comments survive) and
-returns a note saying what changed; the result is format N + 1.
+returns a note saying what changed, in the user's language (`t()`); the result is
+format N + 1.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mkchart import ANSWERS_FORMAT
+from mkchart.i18n import t
 
 Migration = Callable[[Any], str]
 
@@ -24,11 +26,10 @@ def _format_0_to_1(document: Any) -> str:
         # Rename in place: the key keeps its position and any comment next to it.
         position = list(probe).index("type")
         probe.insert(position, "style", probe.pop("type"))
-        renamed = "probe.type is now probe.style; "
+        renamed = t("m.0_1.renamed")
     if "generated" not in document:
         document["generated"] = {}
-    return (f"{renamed}the files' record (generated:) starts empty, so every file that "
-            "differs from a fresh render counts as edited by you")
+    return t("m.0_1", renamed=renamed)
 
 
 # MIGRATIONS[n] turns format n into format n + 1.
@@ -39,6 +40,6 @@ def migrate(document: Any, found: int) -> list[str]:
     """Bring `document` from format `found` up to ANSWERS_FORMAT; returns the notes."""
     notes = []
     for step in range(found, ANSWERS_FORMAT):
-        notes.append(f"format {step} -> {step + 1}: {MIGRATIONS[step](document)}")
+        notes.append(t("m.step", old=step, new=step + 1, what=MIGRATIONS[step](document)))
     document.setdefault("mkchart", {})["format"] = ANSWERS_FORMAT
     return notes

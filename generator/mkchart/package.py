@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mkchart.errors import MkchartError, NotAChart, UsageError
+from mkchart.i18n import t
 from mkchart.layout import CHART_YAML
 
 
@@ -23,10 +24,7 @@ def _helm() -> Any:
     try:
         import helm_python
     except ImportError:
-        raise HelmEngineMissing(
-            "this command needs the Helm engine, which is not installed",
-            "install it with: pip install 'mkchart[helm]' (the helm-python-sdk package, Helm v4 inside)",
-        ) from None
+        raise HelmEngineMissing(t("p.no_helm"), t("p.no_helm.hint")) from None
     return helm_python
 
 
@@ -63,11 +61,10 @@ def lint(chart: Path) -> LintReport:
     """`helm lint --strict` with the real engine, plus: no unresolved conflict markers."""
     helm = _helm()
     if not (chart / CHART_YAML).is_file():
-        raise NotAChart(f"{chart}: no {CHART_YAML} here", "give the folder of a chart, e.g. ./book-tomcat-n1")
+        raise NotAChart(t("p.not_chart", chart=chart, file=CHART_YAML), t("p.not_chart.hint"))
     report = helm.lint(str(chart), strict=True)
-    problems = [f"{path}: unresolved conflict markers from mkchart regen" for path in _conflicted(chart)]
-    problems += [f"{path}: a symbolic link leading outside the chart (its target would be packaged)"
-                 for path in _links_outside(chart)]
+    problems = [t("p.markers", path=path) for path in _conflicted(chart)]
+    problems += [t("p.link_outside", path=path) for path in _links_outside(chart)]
     problems += [f"{m['path']}: {m['error']}" for m in report["messages"] if m["severity"] >= 2]
     problems += [str(e) for e in report["errors"] if not any(str(e) in p for p in problems)]
     notes = [f"{m['path']}: {m['error']}" for m in report["messages"] if m["severity"] < 2]
@@ -83,14 +80,14 @@ def package(chart: Path, destination: Path | None = None) -> Path:
     report = lint(chart)
     if report.problems:
         raise LintFailed(
-            f"{chart}: helm lint --strict found {len(report.problems)} problem(s): " + "; ".join(report.problems),
-            "fix them (or run `mkchart regen` if the chart is stale) and package again",
+            t("p.lint_failed", chart=chart, count=len(report.problems), problems="; ".join(report.problems)),
+            t("p.lint_failed.hint"),
         )
     try:
         destination.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"--destination {destination}: cannot create it: {exc.strerror}") from None
+        raise UsageError(t("p.destination", destination=destination, reason=exc.strerror)) from None
     try:
         return Path(helm.package(str(chart), destination=str(destination))).absolute()
     except helm.HelmError as exc:
-        raise LintFailed(f"{chart}: Helm could not package the chart: {exc}") from None
+        raise LintFailed(t("p.helm_failed", chart=chart, error=exc)) from None

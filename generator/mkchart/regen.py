@@ -23,6 +23,7 @@ from mkchart import answersfile, textmerge
 from mkchart.answers import deep_merge, resolve, to_tree
 from mkchart.follow import follow_defaults
 from mkchart.generate import Inputs, Layers, read_config_files, read_layers, recorded_answers
+from mkchart.i18n import t
 from mkchart.layout import ANSWERS_FILE, CONFIG_FILES_DIR, VALUES_YAML
 from mkchart.model import Answers
 from mkchart.render import render
@@ -95,25 +96,26 @@ def _file_change(path: str, disk: bytes | None, base: bytes | None, theirs: byte
         if theirs is None:
             return FileChange(path, UNCHANGED, None, None)
         if written is not None:
-            return FileChange(path, KEEP, None, None, "you deleted it; it stays deleted")
+            return FileChange(path, KEEP, None, None, t("r.note.deleted"))
         return FileChange(path, CREATE, None, theirs)
     touched = written is None or answersfile.sha256(disk) != written
     if theirs is None:
         if touched:
-            return FileChange(path, KEEP, disk, disk, "no longer generated, kept because you edited it")
-        return FileChange(path, REMOVE, disk, None, "no longer generated")
+            return FileChange(path, KEEP, disk, disk, t("r.note.kept_edited"))
+        return FileChange(path, REMOVE, disk, None, t("r.note.not_generated"))
     if disk == theirs:
         return FileChange(path, UNCHANGED, disk, disk)
     if textmerge.has_markers(_decode(disk)):
-        return FileChange(path, UNRESOLVED, disk, disk, "conflict markers from an earlier regen are still there")
+        return FileChange(path, UNRESOLVED, disk, disk, t("r.note.markers"))
     if not touched:
         return FileChange(path, UPDATE, disk, theirs)
     note = ""
     if base is not None and written is not None and answersfile.sha256(base) != written:
-        note = "merged against today's render of the old answers (mkchart changed since)"
+        note = t("r.note.old_base")
     merged, conflicts = _merge(path, base if written is not None else None, disk, theirs)
     if conflicts:
-        return FileChange(path, CONFLICT, disk, merged, f"{conflicts} conflict(s) marked" + (f"; {note}" if note else ""))
+        marked = t("r.note.conflicts", count=conflicts)
+        return FileChange(path, CONFLICT, disk, merged, t("r.note.both", first=marked, second=note) if note else marked)
     return FileChange(path, UNCHANGED if merged == disk else MERGE, disk, merged, note)
 
 
@@ -122,20 +124,20 @@ def _config_change(path: str, disk: bytes | None, theirs: bytes | None, written:
     copy itself when the chart's copies are the source); `written` the hash of what mkchart
     last copied in, which tells the user's edits to the copy from a changed source."""
     if theirs is None:
-        return FileChange(path, REMOVE, disk, None, "no longer in config.files")
+        return FileChange(path, REMOVE, disk, None, t("r.note.config_removed"))
     if disk is not None and textmerge.has_markers(_decode(disk)):
-        return FileChange(path, UNRESOLVED, disk, disk, "conflict markers from an earlier regen are still there")
+        return FileChange(path, UNRESOLVED, disk, disk, t("r.note.markers"))
     if disk == theirs:
         return FileChange(path, UNCHANGED, disk, disk)
     if disk is None:
-        return FileChange(path, CREATE, None, theirs, "copied from config.files")
+        return FileChange(path, CREATE, None, theirs, t("r.note.config_copied"))
     if written is not None and answersfile.sha256(disk) == written:
-        return FileChange(path, UPDATE, disk, theirs, "copied from config.files")
+        return FileChange(path, UPDATE, disk, theirs, t("r.note.config_copied"))
     if written is not None and answersfile.sha256(theirs) == written:
-        return FileChange(path, KEEP, disk, disk, "you edited the chart's copy and its source did not change")
+        return FileChange(path, KEEP, disk, disk, t("r.note.config_kept"))
     # Both sides changed (or no record says which): nobody knows whose lines win.
     merged, conflicts = _merge(path, None, disk, theirs)
-    return FileChange(path, CONFLICT, disk, merged, f"{conflicts} conflict(s) marked between your copy and the source")
+    return FileChange(path, CONFLICT, disk, merged, t("r.note.config_conflicts", count=conflicts))
 
 
 def plan_regen(chart: Path, answers_file: Path | None = None, sets: tuple[str, ...] = (),
@@ -196,8 +198,9 @@ def plan_regen_layers(chart: Path, layers: Layers) -> RegenPlan:
     if not unchanged_record or any(c.action in WRITES for c in files):
         after = answersfile.rewrite(recorded, kept_answers, generated)
         if after != recorded.text:
-            files.append(FileChange(ANSWERS_FILE, UPDATE, recorded.text, after, "answers and file record"))
-    return RegenPlan(chart, new, files, [*resolved.notes, *(f"{source}: migrated {n}" for n in recorded.notes)])
+            files.append(FileChange(ANSWERS_FILE, UPDATE, recorded.text, after, t("r.note.record")))
+    migrated = [t("r.migrated", source=source, note=note) for note in recorded.notes]
+    return RegenPlan(chart, new, files, [*resolved.notes, *migrated])
 
 
 def apply(plan: RegenPlan) -> None:

@@ -52,20 +52,17 @@ def run(job: Job) -> FolderResult:
         result = FolderResult(from_regen(plan, written=False), lines=lines, notes=notes)
         if job.check and not plan.current:
             result.code = EXIT_DRIFT
-            result.errors.append(f"mkchart: {job.folder}: " + (
-                "out of date with its answers" if plan.writes else "unresolved conflicts")
-                + "; run `mkchart regen`, resolve any conflicts and commit the result")
+            problem = t("r.check.drift") if plan.writes else t("r.check.unresolved")
+            result.errors.append(f"mkchart: {t('r.check', folder=job.folder, problem=problem)}")
         return result
     try:
         regeneration.apply(plan)
     except MkchartError as error:  # the OS refused a write: rolled back, the other folders go on
         return _refused(job, error)
-    lines = [*report.file_lines(plan), report.summary(plan).replace("file(s) to change", "file(s) changed")]
+    lines = [*report.file_lines(plan), report.summary(plan, written=True)]
     result = FolderResult(from_regen(plan, written=True), lines=lines, notes=notes)
     if plan.conflicts:
         result.code = EXIT_DRIFT
-        result.errors.append(
-            f"mkchart: {len(plan.conflicts)} file(s) with conflicts: " + ", ".join(plan.conflicts)
-            + "\n  edit each file between '<<<<<<< yours' and '>>>>>>> mkchart', keep what is right, "
-            "delete the markers, then run `mkchart regen` again")
+        conflicts = t("r.conflicts", count=len(plan.conflicts), files=", ".join(plan.conflicts))
+        result.errors.append(f"mkchart: {conflicts}\n  {t('r.conflicts.hint')}")
     return result

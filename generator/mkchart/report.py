@@ -1,10 +1,14 @@
-"""What regen tells people: a line per file, a unified diff, a one-line summary."""
+"""What regen tells people: a line per file, a unified diff, a one-line summary.
+
+The action words (update, merge, ...) stay English in every language: scripts parse them.
+"""
 
 from __future__ import annotations
 
 import difflib
 from collections import Counter
 
+from mkchart.i18n import t
 from mkchart.regen import UNCHANGED, RegenPlan
 
 
@@ -34,9 +38,15 @@ def file_lines(plan: RegenPlan, everything: bool = False) -> list[str]:
             for c in plan.files if everything or c.action != UNCHANGED]
 
 
-def summary(plan: RegenPlan) -> str:
+def summary(plan: RegenPlan, written: bool = False) -> str:
+    """`NAME: 2 file(s) to change (12 unchanged, 2 update)`; with `written`, once applied."""
     counts = Counter(c.action for c in plan.files)
     parts = ", ".join(f"{n} {action}" for action, n in sorted(counts.items()))
-    state = "up to date" if plan.current else (
-        f"{len(plan.writes)} file(s) to change" + (f", {len(plan.conflicts)} conflict(s)" if plan.conflicts else ""))
-    return f"{plan.answers.name}: {state} ({parts})"
+    if plan.current:
+        state = t("r.up_to_date")
+    else:
+        count = len(plan.writes)
+        state = t("r.changed", count=count) if written else t("r.to_change", count=count)
+        if plan.conflicts:
+            state += t("r.with_conflicts", count=len(plan.conflicts))
+    return t("r.summary", name=plan.answers.name, state=state, counts=parts)

@@ -89,10 +89,7 @@ def _inside(chart: Path, relative: str) -> Path:
     if Path(relative).is_absolute() or ".." in Path(relative).parts or not (
         target.parent.resolve() == root or root in target.parent.resolve().parents
     ):
-        raise UsageError(
-            f"{target}: outside the chart folder {chart}",
-            "mkchart writes only inside the chart; check for a symlinked folder or a path with '..'",
-        )
+        raise UsageError(t("e.write.outside", target=target, chart=chart), t("e.write.outside.hint"))
     return target
 
 

@@ -1,7 +1,9 @@
 """English texts, keyed by message id. `zh.py` has the same ids.
 
 Ids: `q.KEY` a question, `h.KEY` the line shown under it, `c.KEY.VALUE` a choice's
-description, `w.*` the rest of the session, `v.*` rules, `e.*` errors.
+description, `w.*` the rest of the session, `v.*` rules, `e.*` errors, `a.*` a chart's
+`.mkchart.yaml`, `m.*` its migrations, `r.*` regen, `b.*` batch, `p.*` package and lint.
+Words that scripts parse (JSON statuses, regen's per-file actions) are never in here.
 """
 
 MESSAGES: dict[str, str] = {
@@ -180,4 +182,79 @@ MESSAGES: dict[str, str] = {
     "e.answers.unreadable.hint": "check the file's permissions and encoding (UTF-8)",
     "e.answers.top": "{path}: the top level must be a mapping of answer keys (key: value), not a {kind}",
     "e.answers.top.hint": "see docs/answers.md for the format",
+    # --- options (mkchart.cli) and writing inside a chart (mkchart.write) ---
+    "e.option_choice": "{option} {value}: must be one of {choices}",
+    "e.write.outside": "{target}: outside the chart folder {chart}",
+    "e.write.outside.hint": "mkchart writes only inside the chart; check for a symlinked folder or a path with '..'",
+    # --- a chart's .mkchart.yaml (mkchart.answersfile, mkchart.migrate) ---
+    "a.problem": "{path}: {problem}",
+    "a.problem.hint": "fix it by hand (docs/regeneration.md describes the file), or restore it from version control",
+    "a.no_folder": "{path}: no such folder",
+    "a.no_folder.hint": "give the folder of a chart made by `mkchart new`",
+    "a.missing": "{path}: missing, so mkchart does not know what {name} was generated from",
+    "a.missing.hint": "run regen in a chart made by `mkchart new`, or restore .mkchart.yaml from version control",
+    "a.unreadable.hint": "check the file's permissions",
+    "a.utf8": "not UTF-8 text",
+    "a.no_section": "not an mkchart answers file: the `mkchart:` section (version, format) is missing",
+    "a.format_type": "mkchart.format must be a whole number, not {found}",
+    "a.too_new": "{path}: answers format {found} is newer than this mkchart understands (format {supported}); it was written by mkchart {writer}",
+    "a.too_new.hint": "upgrade mkchart (this is {version}) and run again; nothing was changed",
+    "a.answers": "the `answers:` section is missing or not a mapping of answer keys",
+    "a.generated": "`generated:` must map relative paths inside the chart to sha256 hashes",
+    "a.generated.hint": "remove the `generated:` section to let regen treat every file that differs from a fresh render as edited",
+    "m.step": "format {old} -> {new}: {what}",
+    "m.0_1": "{renamed}the files' record (generated:) starts empty, so every file that differs from a fresh render counts as edited by you",
+    "m.0_1.renamed": "probe.type is now probe.style; ",
+    # --- regen (mkchart.regen, .regenrun, .report); the per-file action words stay English ---
+    "r.note.deleted": "you deleted it; it stays deleted",
+    "r.note.kept_edited": "no longer generated, kept because you edited it",
+    "r.note.not_generated": "no longer generated",
+    "r.note.markers": "conflict markers from an earlier regen are still there",
+    "r.note.old_base": "merged against today's render of the old answers (mkchart changed since)",
+    "r.note.conflicts": "{count} conflict(s) marked",
+    "r.note.both": "{first}; {second}",
+    "r.note.config_removed": "no longer in config.files",
+    "r.note.config_copied": "copied from config.files",
+    "r.note.config_kept": "you edited the chart's copy and its source did not change",
+    "r.note.config_conflicts": "{count} conflict(s) marked between your copy and the source",
+    "r.note.record": "answers and file record",
+    "r.migrated": "{source}: migrated {note}",
+    "r.summary": "{name}: {state} ({counts})",
+    "r.up_to_date": "up to date",
+    "r.to_change": "{count} file(s) to change",
+    "r.changed": "{count} file(s) changed",
+    "r.with_conflicts": ", {count} conflict(s)",
+    "r.check": "{folder}: {problem}; run `mkchart regen`, resolve any conflicts and commit the result",
+    "r.check.drift": "out of date with its answers",
+    "r.check.unresolved": "unresolved conflicts",
+    "r.conflicts": "{count} file(s) with conflicts: {files}",
+    "r.conflicts.hint": "edit each file between '<<<<<<< yours' and '>>>>>>> mkchart', keep what is right, delete the markers, then run `mkchart regen` again",
+    # --- batch (mkchart.batch, mkchart.cli); status words such as created stay English ---
+    "b.unknown_top": "{path}: unknown top-level key {key}",
+    "b.unknown_top.hint": "a services file has `defaults:` (shared answers) and `services:` (a list of answers, each with a name)",
+    "b.defaults": "{path}: defaults must be a mapping of answer keys",
+    "b.defaults.hint": "see docs/ci-jenkins.md",
+    "b.services": "{path}: services must be a non-empty list",
+    "b.services.hint": "add `services:` with `- name: ...` entries",
+    "b.not_folder": "{target}: exists and is not a folder; mkchart never replaces it: move it away or choose another --output-dir",
+    "b.foreign": "{target}: exists but holds no {file}; mkchart never overwrites it: move it away or regenerate it by hand",
+    "b.entry": "must be a mapping of answer keys with a name",
+    "b.name_used": "name: {name} is already used by services[{index}]; each chart needs its own name (give each entry its own `name:`, never one in defaults or --set)",
+    "b.invalid": "{path}: {count} of the services are invalid; nothing was written:",
+    "b.invalid.hint": "fix them, or add --keep-going to write the valid ones",
+    "b.summary": "{total} services: {counts}",
+    # --- package and lint (mkchart.package, mkchart.cli) ---
+    "p.no_helm": "this command needs the Helm engine, which is not installed",
+    "p.no_helm.hint": "install it with: pip install 'mkchart[helm]' (the helm-python-sdk package, Helm v4 inside)",
+    "p.not_chart": "{chart}: no {file} here",
+    "p.not_chart.hint": "give the folder of a chart, e.g. ./book-tomcat-n1",
+    "p.markers": "{path}: unresolved conflict markers from mkchart regen",
+    "p.link_outside": "{path}: a symbolic link leading outside the chart (its target would be packaged)",
+    "p.lint_failed": "{chart}: helm lint --strict found {count} problem(s): {problems}",
+    "p.lint_failed.hint": "fix them (or run `mkchart regen` if the chart is stale) and package again",
+    "p.destination": "--destination {destination}: cannot create it: {reason}",
+    "p.helm_failed": "{chart}: Helm could not package the chart: {error}",
+    "p.packaged": "Packaged {chart} as {archive}",
+    "p.lint_problems": "{chart}: {count} problem(s)",
+    "p.lint_clean": "{chart}: lint clean (strict)",
 }
