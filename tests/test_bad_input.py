@@ -180,3 +180,8 @@ def test_config_file_that_helm_would_ignore(name: str, mkchart: Run, tmp_path: P
 def test_rules_between_answers(sets: tuple[str, ...], says: str, mkchart: Run, tmp_path: Path) -> None:
     args = [part for pair in sets for part in ("--set", pair)]
     _refused(mkchart, tmp_path, "book-tomcat-n1", *args, must_say=(says,))
+
+
+@pytest.mark.parametrize("pair", ["resources.requests.cpu=abc", "resources.limits.memory=-1"])
+def test_a_bad_resource_is_an_error_not_a_crash(pair: str, mkchart: Run, tmp_path: Path) -> None:
+    _refused(mkchart, tmp_path, "book-tomcat-n1", "--set", pair, must_say=(pair.split("=")[0] + ": ",))

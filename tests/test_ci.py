@@ -388,3 +388,11 @@ def test_package_refuses_a_link_out_of_the_chart(mkchart: Run, make_chart: MakeC
     result = mkchart("package", str(chart))
     assert result.exit_code == EXIT_BAD_INPUT and "files/config/app.env: a symbolic link leading outside" in result.stderr
     assert not list(chart.parent.glob("*.tgz"))
+
+
+def test_lint_reports_a_symlink_loop_instead_of_crashing(mkchart: Run, make_chart: MakeChart) -> None:
+    chart = make_chart("book-tomcat-n1")
+    (chart / "templates" / "self").symlink_to("self")
+    result = mkchart("lint", str(chart), "--output", "json")
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert _json(result)["charts"][0]["status"] == "refused" and "templates/self" in result.stderr

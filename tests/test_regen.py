@@ -300,7 +300,7 @@ def test_a_failed_write_leaves_the_chart_as_it_was(make_chart: MakeChart, monkey
     assert {p: c for p, (c, _) in snapshot(chart).items()} == {p: c for p, (c, _) in before.items()}
 
 
-def test_after_an_mkchart_upgrade_edits_are_kept(mkchart: Run, make_chart: MakeChart) -> None:
+def test_after_an_mkchart_upgrade_edited_files_show_every_difference(mkchart: Run, make_chart: MakeChart) -> None:
     chart = make_chart(NAME)
     hand_edit(chart)
     # Pretend an older mkchart wrote deployment.yaml differently: its recorded hash no longer
@@ -310,9 +310,12 @@ def test_after_an_mkchart_upgrade_edits_are_kept(mkchart: Run, make_chart: MakeC
     line = next(x for x in text.splitlines() if x.strip().startswith("templates/deployment.yaml:"))
     answers.write_text(text.replace(line, line.rstrip('"')[:-6] + "ffffff" + ('"' if line.endswith('"') else "")))
     result = regen(mkchart, chart, *sets("port=9090"))
-    assert result.exit_code == 0, result.output
-    assert "team.example.com/owner: books" in (chart / layout.DEPLOYMENT).read_text()
-    lint_strict(chart)
+    # Without the true base, mkchart cannot tell your edit from its own upgrade: both are
+    # shown between markers (exit 1), never one silently dropped.
+    assert result.exit_code == 1, result.output
+    text = (chart / layout.DEPLOYMENT).read_text()
+    assert "team.example.com/owner: books" in text and "<<<<<<< yours" in text and ">>>>>>> mkchart" in text
+    assert regen(mkchart, chart, "--check").exit_code == 1, "unresolved markers keep failing the check"
 
 
 def test_an_os_error_is_a_clean_message_and_nothing_changes(mkchart: Run, make_chart: MakeChart,

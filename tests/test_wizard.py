@@ -251,3 +251,18 @@ def test_a_rule_between_answers_asks_again(mkchart) -> None:  # type: ignore[no-
     resolved = wizard.resolve_asking_again(session, ask=lambda prompt: next(replies), say=said.append)
     assert resolved.answers.resources.requests.cpu == "500m"
     assert any("resources.requests.cpu: the cpu request 2 is more than the limit 1" in line for line in said)
+
+
+def test_a_rule_broken_by_a_set_answer_stops_instead_of_looping(mkchart) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from mkchart import wizard
+    from mkchart.answers import parse_sets
+    from mkchart.errors import InvalidAnswers
+    from mkchart.generate import Inputs, read_layers
+
+    session = wizard.Session.from_layers(read_layers(Inputs(name="book-tomcat-n1", sets=("resources.requests.cpu=750m",))))
+    session.asked.update({"resources": {"limits": {"cpu": "500m"}}})
+    assert parse_sets(["resources.requests.cpu=750m"])  # the request is fixed by --set
+    with pytest.raises(InvalidAnswers):
+        wizard.resolve_asking_again(session, ask=lambda prompt: pytest.fail("asked again"), say=lambda line: None)

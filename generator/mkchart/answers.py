@@ -252,7 +252,7 @@ def resolve(
     problems: list[InvalidAnswer] = []
     missing: list[str] = []
     answers = _build(Answers, merged, "", problems, missing)
-    if answers is not None:
+    if answers is not None and not problems:  # a section that failed its own rules is None
         problems += across(answers)
     if problems:
         raise InvalidAnswers(problems, source)

@@ -93,7 +93,7 @@ def load(chart_dir: Path) -> Recorded:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise NotAChart(t("a.missing", path=path, name=chart_dir.name), t("a.missing.hint")) from None
+        raise NotAChart(t("a.missing", path=path, name=chart_dir.resolve().name), t("a.missing.hint")) from None
     except OSError as exc:
         raise AnswersFileError(t("e.answers.unreadable", path=path, error=exc.strerror),
                                t("a.unreadable.hint")) from None

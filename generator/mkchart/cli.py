@@ -70,6 +70,7 @@ class Console:
 
 
 OUTPUTS = ("text", "json")
+COMMANDS = ("new", "regen", "batch", "package", "lint")
 
 
 def _say(message: str) -> None:
@@ -345,13 +346,15 @@ def lint(
 
 
 def _wants_json(argv: list[str]) -> bool:
-    """--output json as the parser would have read it, for errors the parser itself raises."""
+    """--output json as the parser would have read it (the last one wins), for errors the
+    parser itself raises."""
+    wanted = os.environ.get("MKCHART_OUTPUT")
     for index, word in enumerate(argv):
         if word == "--output" and index + 1 < len(argv):
-            return argv[index + 1] == "json"
-        if word == "--output=json":
-            return True
-    return os.environ.get("MKCHART_OUTPUT") == "json"
+            wanted = argv[index + 1]
+        elif word.startswith("--output="):
+            wanted = word.split("=", 1)[1]
+    return wanted == "json"
 
 
 def main() -> None:
@@ -373,7 +376,7 @@ def main() -> None:
         if _wants_json(argv):
             from mkchart.results import RunReport
 
-            command = next((word for word in argv if not word.startswith("-")), "mkchart")
+            command = next((word for word in argv if word in COMMANDS), "mkchart")
             typer.echo(RunReport(command, exitCode=code, errors=[error.format_message()]).to_json())  # type: ignore[attr-defined]
     sys.exit(code if isinstance(code, int) else 0)
 

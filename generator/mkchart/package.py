@@ -42,7 +42,7 @@ def _conflicted(chart: Path) -> list[str]:
 
     found = []
     for path in sorted(chart.rglob("*")):
-        if path.is_file() and path.stat().st_size < 4 * 1024 * 1024:
+        if not path.is_symlink() and path.is_file() and path.stat().st_size < 4 * 1024 * 1024:
             try:
                 if has_markers(path.read_text(encoding="utf-8")):
                     found.append(path.relative_to(chart).as_posix())
@@ -52,9 +52,18 @@ def _conflicted(chart: Path) -> list[str]:
 
 
 def _links_outside(chart: Path) -> list[str]:
+    """Symbolic links Helm would follow out of the chart (or round in a loop)."""
     root = chart.resolve()
-    return [path.relative_to(chart).as_posix() for path in sorted(chart.rglob("*"))
-            if path.is_symlink() and not path.resolve().is_relative_to(root)]
+    found = []
+    for path in sorted(chart.rglob("*")):
+        if path.is_symlink():
+            try:
+                inside = path.resolve(strict=True).is_relative_to(root)
+            except (OSError, RuntimeError):  # a loop, or a link to nothing
+                inside = False
+            if not inside:
+                found.append(path.relative_to(chart).as_posix())
+    return found
 
 
 def lint(chart: Path) -> LintReport:
@@ -62,9 +71,12 @@ def lint(chart: Path) -> LintReport:
     helm = _helm()
     if not (chart / CHART_YAML).is_file():
         raise NotAChart(t("p.not_chart", chart=chart, file=CHART_YAML), t("p.not_chart.hint"))
-    report = helm.lint(str(chart), strict=True)
+    # Checked before Helm, which would follow an outward link through the whole disk.
+    problems = [t("p.link_outside", path=path) for path in _links_outside(chart)]
+    if problems:
+        return LintReport(chart, tuple(problems), ())
     problems = [t("p.markers", path=path) for path in _conflicted(chart)]
-    problems += [t("p.link_outside", path=path) for path in _links_outside(chart)]
+    report = helm.lint(str(chart), strict=True)
     problems += [f"{m['path']}: {m['error']}" for m in report["messages"] if m["severity"] >= 2]
     problems += [str(e) for e in report["errors"] if not any(str(e) in p for p in problems)]
     notes = [f"{m['path']}: {m['error']}" for m in report["messages"] if m["severity"] < 2]

@@ -110,9 +110,14 @@ def _file_change(path: str, disk: bytes | None, base: bytes | None, theirs: byte
     if not touched:
         return FileChange(path, UPDATE, disk, theirs)
     note = ""
+    known_base = base if written is not None else None
     if base is not None and written is not None and answersfile.sha256(base) != written:
+        # mkchart changed since it wrote this file: today's render of the old answers is
+        # not what you edited, and merging against it would pass the upgrade off as your
+        # edit (and drop it). Without the true base, every difference is shown to you.
         note = t("r.note.old_base")
-    merged, conflicts = _merge(path, base if written is not None else None, disk, theirs)
+        known_base = None
+    merged, conflicts = _merge(path, known_base, disk, theirs)
     if conflicts:
         marked = t("r.note.conflicts", count=conflicts)
         return FileChange(path, CONFLICT, disk, merged, t("r.note.both", first=marked, second=note) if note else marked)

@@ -352,8 +352,12 @@ def resolve_asking_again(session: Session, ask: Ask, say: Say) -> Any:
         except InvalidAnswers as error:
             owners = [next((q for q in QUESTIONS if p.key == q.key or p.key.startswith(q.key + ".")), None)
                       for p in error.problems]
-            if None in owners:
-                raise  # not something this session asked (an answers file, --set): say so and stop
+            given = [q for q in owners if q is not None
+                     and (lookup(session.set_layer, q.key) is not None or lookup(session.file_layer, q.key) is not None)]
+            if None in owners or given:
+                # Not something this session may change (--set, an answers file): asking
+                # again would loop, since those win over what is typed. Say so and stop.
+                raise
             for problem in error.problems:
                 say(f"  ! {one_line(problem)}")
             for q in dict.fromkeys(owners):
