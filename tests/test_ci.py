@@ -396,3 +396,19 @@ def test_lint_reports_a_symlink_loop_instead_of_crashing(mkchart: Run, make_char
     result = mkchart("lint", str(chart), "--output", "json")
     assert result.exit_code == EXIT_BAD_INPUT
     assert _json(result)["charts"][0]["status"] == "refused" and "templates/self" in result.stderr
+
+
+def test_batch_writes_nothing_when_an_existing_chart_cannot_be_regenerated(mkchart: Run, tmp_path: Path) -> None:
+    (tmp_path / "app.conf").write_text("a=1\n")
+    (tmp_path / "first.yaml").write_text("services:\n  - name: a-tomcat-n1\n  - name: b-tomcat-n1\n"
+                                         "    config: {files: [app.conf]}\n")
+    assert mkchart("batch", "first.yaml", "-o", "out").exit_code == 0
+    (tmp_path / "out" / "b-tomcat-n1" / "files" / "config" / "app.conf").unlink()  # still in its answers
+    before = {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    (tmp_path / "second.yaml").write_text("defaults: {replicas: 2}\nservices:\n  - name: a-tomcat-n1\n"
+                                          "  - name: b-tomcat-n1\n  - name: c-tomcat-n1\n")
+    result = mkchart("batch", "second.yaml", "-o", "out", "--output", "json")
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "b-tomcat-n1" in result.stderr and "config.files" in result.stderr
+    assert not (tmp_path / "out" / "c-tomcat-n1").exists()
+    assert {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()} == before

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from mkchart import answersfile, yamlio
+from mkchart import yamlio
 from mkchart.answers import Resolved, deep_merge, resolve
 from mkchart.errors import AnswersFileError, InvalidAnswers, MissingAnswers, MkchartError
 from mkchart.fleet import parallel_map
@@ -92,17 +92,16 @@ def _files_confine(services: Path, set_layer: Mapping[str, Any] | None) -> Path 
     return None if isinstance(config, Mapping) and "files" in config else services.parent
 
 
-def _target_problems(target: Path) -> tuple[str, ...]:
-    """Why an existing chart folder cannot be regenerated; checked before anything is written."""
-    if not (target.exists() or target.is_symlink()):
-        return ()
+def _target_problems(job: tuple[Path, Layers]) -> tuple[str, ...]:
+    """Why an existing chart folder cannot be regenerated, found by planning its
+    regeneration in full (which only reads), before anything of the batch is written."""
+    target, layers = job
     if not target.is_dir() or target.is_symlink():
         return (t("b.not_folder", target=target),)
     if not (target / ANSWERS_FILE).is_file():
         return (_foreign(target),)
     try:
-        recorded = answersfile.load(target)
-        resolve(None, recorded.answers, None, str(recorded.path))
+        plan_regen_layers(target, layers)
     except MkchartError as error:
         return _problems(error)
     return ()
@@ -115,6 +114,7 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
     With `output_dir`, an existing chart folder is checked too (it must hold a readable
     `.mkchart.yaml`), so that no chart is written when another would be refused.
     """
+    set_layer = set_layer or {}
     defaults, services = load_services(path)
     checked = Checked()
     seen: dict[str, int] = {}
@@ -146,8 +146,9 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
         candidates.append((Entry(index, resolved, files, tree), problems))
     # Reading every existing chart's answers is most of a re-run's checking: on every core.
     targets = [output_dir / entry.name if output_dir is not None else None for entry, _ in candidates]
-    existing = [target for target in targets if target is not None and (target.exists() or target.is_symlink())]
-    found = dict(zip(existing, parallel_map(_target_problems, existing)))
+    existing = [(target, _layers(entry, path, set_layer)) for (entry, _), target in zip(candidates, targets)
+                if target is not None and (target.exists() or target.is_symlink())]
+    found = dict(zip((target for target, _ in existing), parallel_map(_target_problems, existing)))
     for (entry, problems), target in zip(candidates, targets):
         problems += found.get(target, ()) if target is not None else ()
         if problems:
@@ -175,10 +176,14 @@ class BatchInvalid(MkchartError):
         super().__init__("\n".join(lines), t("b.invalid.hint"))
 
 
+def _layers(entry: Entry, services: Path, set_layer: Mapping[str, Any]) -> Layers:
+    """The entry as regen's changes: its answers over the defaults, files from the services file."""
+    return Layers(None, entry.tree, dict(set_layer), services.parent, f"{services}: services[{entry.index}]",
+                  _files_confine(services, set_layer))
+
+
 def _regenerate(entry: Entry, target: Path, services: Path, set_layer: Mapping[str, Any]) -> ChartOutcome:
-    layers = Layers(None, entry.tree, dict(set_layer), services.parent, f"{services}: services[{entry.index}]",
-                    _files_confine(services, set_layer))
-    plan = plan_regen_layers(target, layers)
+    plan = plan_regen_layers(target, _layers(entry, services, set_layer))
     if plan.writes:
         apply(plan)
     return from_regen(plan, written=True)
