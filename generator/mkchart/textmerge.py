@@ -25,7 +25,8 @@ def _lines(text: str) -> list[str]:
     return text.splitlines(keepends=True)
 
 
-def _conflict(ours: list[str], theirs: list[str]) -> list[str]:
+def conflict_lines(ours: list[str], theirs: list[str]) -> list[str]:
+    """Both versions between the markers, as lines (also used by the values.yaml merge)."""
     def block(lines: list[str]) -> list[str]:
         # A side that ends without a newline would glue itself to the next marker.
         return lines[:-1] + [lines[-1] + "\n"] if lines and not lines[-1].endswith("\n") else lines
@@ -68,7 +69,7 @@ def merge3(base: str, ours: str, theirs: str) -> Merged:
         elif chunk_t == chunk_b or chunk_t == chunk_o:
             out += chunk_o
         else:
-            out += _conflict(chunk_o, chunk_t)
+            out += conflict_lines(chunk_o, chunk_t)
             conflicts += 1
         out += b[sync_b:sync_b + length]
         at_b, at_o, at_t = sync_b + length, sync_o + length, sync_t + length
@@ -85,7 +86,7 @@ def merge2(ours: str, theirs: str) -> Merged:
         if tag == "equal":
             out += o[o1:o2]
         else:
-            out += _conflict(o[o1:o2], t[t1:t2])
+            out += conflict_lines(o[o1:o2], t[t1:t2])
             conflicts += 1
     return Merged("".join(out), conflicts)
 

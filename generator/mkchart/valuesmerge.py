@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mkchart.textmerge import Merged, _conflict
+from mkchart.textmerge import Merged, conflict_lines
 
 _MISSING = object()
 
@@ -165,7 +165,7 @@ class _Merger:
             elif pt is _MISSING:
                 continue  # mkchart no longer writes this key, but the user changed it: theirs to keep
             else:
-                self._conflict(key, ob.get(key), tb[key], o_map, t_map, ob, tb, removed, shift)
+                self._conflict_key(key, ob.get(key), tb[key], o_map, t_map, ob, tb, removed, shift)
         self._remove(removed, o_map, ob)
 
     def _comment(self, b: _Block, o: _Block, t: _Block, shift: int) -> None:
@@ -188,7 +188,7 @@ class _Merger:
                 return
         if [line.lstrip() for line in mine] != [line.lstrip() for line in self.base.text(b.key, b.value_end)]:
             # Same data, other text (a comment inside a list, say): not ours to rewrite.
-            self.edits.replace(o.key, o.value_end, _conflict(mine, _reindent(self.theirs.text(t.key, t.value_end), shift)))
+            self.edits.replace(o.key, o.value_end, conflict_lines(mine, _reindent(self.theirs.text(t.key, t.value_end), shift)))
             self.edits.conflicts += 1
             return
         self.edits.replace(o.key, o.value_end, _reindent(self.theirs.text(t.key, t.value_end), shift))
@@ -209,14 +209,14 @@ class _Merger:
         last = max((b.end for b in ob.values()), default=-1)
         return last + 1, _reindent(self.theirs.text(t.start, t.end), shift)
 
-    def _conflict(self, key: Any, o: _Block | None, t: _Block, o_map: Any, t_map: Any,
+    def _conflict_key(self, key: Any, o: _Block | None, t: _Block, o_map: Any, t_map: Any,
                   ob: dict[Any, _Block], tb: dict[Any, _Block], removed: set[Any], shift: int) -> None:
         theirs = _reindent(self.theirs.text(t.key, t.value_end), shift)
         if o is None:
             at, _ = self._placement(key, o_map, t_map, ob, tb, removed, shift)
-            self.edits.insert(at, _conflict([], theirs))
+            self.edits.insert(at, conflict_lines([], theirs))
         else:
-            self.edits.replace(o.key, o.value_end, _conflict(self.ours.text(o.key, o.value_end), theirs))
+            self.edits.replace(o.key, o.value_end, conflict_lines(self.ours.text(o.key, o.value_end), theirs))
         self.edits.conflicts += 1
 
     def _remove(self, removed: set[Any], o_map: Any, ob: dict[Any, _Block]) -> None:
@@ -261,7 +261,7 @@ def merge_values(base: str, ours: str, theirs: str) -> Merged | None:
         merger.edits.insert(0, preamble[2])
         merger.edits.deleted.update(range(0, first[1]))
     elif preamble[1] not in (preamble[0], preamble[2]) and preamble[2] != preamble[0]:
-        merger.edits.insert(0, _conflict(preamble[1], preamble[2]))
+        merger.edits.insert(0, conflict_lines(preamble[1], preamble[2]))
         merger.edits.deleted.update(range(0, first[1]))
         merger.edits.conflicts += 1
     text = merger.edits.apply(o.lines)
