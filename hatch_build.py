@@ -1,4 +1,4 @@
-"""Build hook: the wheel carries chart-skeleton/ precompiled (see mkchart.skeleton)."""
+"""Build hook: the wheel carries chart-skeleton/ precompiled (see mkchart.chart.skeleton)."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ class SkeletonCompiler(BuildHookInterface):  # type: ignore[misc]
         if self.target_name != "wheel" or version == "editable":
             return  # an editable install compiles from source and caches the result
         # mkchart's own module, loaded by path: mkchart itself is not installed here.
-        spec = importlib.util.spec_from_file_location("mkchart_skeleton", ROOT / "generator" / "mkchart" / "skeleton.py")
+        spec = importlib.util.spec_from_file_location("mkchart_skeleton", ROOT / "generator" / "mkchart" / "chart" / "skeleton.py")
         assert spec and spec.loader
         skeleton = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(skeleton)
         target = Path(tempfile.mkdtemp(prefix="mkchart-compiled-"))
         skeleton.compile_into(ROOT / "chart-skeleton", target)
-        build_data["force_include"][str(target)] = f"mkchart/{skeleton.COMPILED_DIR}"
+        build_data["force_include"][str(target)] = f"mkchart/chart/{skeleton.COMPILED_DIR}"

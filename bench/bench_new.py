@@ -88,7 +88,7 @@ def installed_skeleton() -> Path:
     Only the path lookup is imported into this process; nothing of it is timed.
     """
     try:
-        from mkchart.resources import skeleton_dir  # type: ignore[import-untyped, unused-ignore]
+        from mkchart.data import skeleton_dir  # type: ignore[import-untyped, unused-ignore]
     except ImportError as error:
         raise BenchError(f"cannot import mkchart in {sys.executable}: {error}\n"
                          "Install mkchart into this environment: pip install -e .") from None

@@ -136,3 +136,11 @@ def make_chart(mkchart: Run, tmp_path: Path) -> MakeChart:
         return tmp_path / out / name
 
     return make
+
+
+def resolve(name: str | None = None, file: dict[str, Any] | None = None, sets: dict[str, Any] | None = None) -> Any:
+    """`mkchart.answers.resolve.resolve` over a NAME argument, an answers file and --set layers."""
+    from mkchart.answers.layers import Layers
+    from mkchart.answers.resolve import resolve as resolve_layers
+
+    return resolve_layers(Layers(file=file or {}, set=sets or {}, name=name))

@@ -8,10 +8,13 @@ import pytest
 
 from conftest import MakeChart
 from mkchart import yamlio
-from mkchart.answers import keys, parse_sets, resolve, to_tree
-from mkchart.errors import InvalidAnswers, MissingAnswers, UsageError
-from mkchart.naming import name_problem, split_name
-from mkchart.profiles import all_profiles, type_spellings
+from conftest import resolve
+from mkchart.answers.resolve import parse_sets
+from mkchart.answers.schema import keys
+from mkchart.answers.tree import to_tree
+from mkchart.errors import AnswersError, MissingAnswersError, UsageError
+from mkchart.answers.names import name_problem, split_name
+from mkchart.answers.profiles import all_profiles, type_spellings
 
 
 @pytest.mark.parametrize(("name", "parts"), [
@@ -80,19 +83,19 @@ def test_parse_sets_is_typed_by_key() -> None:
 def test_parse_sets_errors() -> None:
     with pytest.raises(UsageError):
         parse_sets(["port"])
-    with pytest.raises(InvalidAnswers) as caught:
+    with pytest.raises(AnswersError) as caught:
         parse_sets(["port=x", "nope=1"])
     assert [p.key for p in caught.value.problems] == ["port", "nope"]
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    with pytest.raises(InvalidAnswers) as caught:
+    with pytest.raises(AnswersError) as caught:
         resolve("book-tomcat-n1", {"port": 0, "image": {"tag": "latest"}, "probe": {"style": "grpc"}})
     assert sorted(p.key for p in caught.value.problems) == ["image.tag", "port", "probe.style"]
 
 
 def test_missing_name_lists_it() -> None:
-    with pytest.raises(MissingAnswers) as caught:
+    with pytest.raises(MissingAnswersError) as caught:
         resolve(None)
     assert caught.value.keys == ["name"]
 

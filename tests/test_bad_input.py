@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Run
-from mkchart.errors import EXIT_BAD_INPUT
+from mkchart.errors import ExitCode
 
 
 def _entries(folder: Path) -> set[str]:
@@ -20,7 +20,7 @@ def _entries(folder: Path) -> set[str]:
 def _refused(mkchart: Run, tmp_path: Path, *args: str, must_say: tuple[str, ...]) -> str:
     before = _entries(tmp_path)
     result = mkchart("new", "--no-input", *args)
-    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert result.exit_code == ExitCode.BAD_INPUT, result.output
     assert "Traceback" not in result.output
     assert result.stdout == "", "errors go to stderr"
     message = result.stderr
@@ -155,7 +155,7 @@ def test_force_replaces_the_target(mkchart: Run, tmp_path: Path) -> None:
 def test_a_real_process_prints_no_traceback(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "mkchart", "new", "Bad_Name", "--no-input"],
                             cwd=tmp_path, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
-    assert result.returncode == EXIT_BAD_INPUT
+    assert result.returncode == ExitCode.BAD_INPUT
     assert result.stderr.startswith("mkchart: error: name: 'Bad_Name'")
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from conftest import MakeChart, Run, lint_strict
-from mkchart import layout, yamlio
-from mkchart.errors import EXIT_BAD_INPUT, EXIT_DRIFT
+from mkchart import yamlio
+from mkchart.chart import layout
+from mkchart.errors import ExitCode
 
 SERVICES = """\
 defaults:
@@ -53,7 +54,7 @@ def test_new_json(mkchart: Run, tmp_path: Path) -> None:
 
 def test_new_json_bad_input(mkchart: Run, tmp_path: Path) -> None:
     result = mkchart("new", "book-tomcat-n1", "--output", "json", "--set", "image.tag=latest")
-    assert result.exit_code == EXIT_BAD_INPUT
+    assert result.exit_code == ExitCode.BAD_INPUT
     document = _json(result)
     assert document["charts"] == [] and "image.tag" in document["errors"][0]
     assert "mkchart: error: image.tag" in result.stderr
@@ -67,7 +68,7 @@ def test_output_and_no_input_from_environment(mkchart: Run) -> None:
 
 def test_bad_output_format(mkchart: Run) -> None:
     result = mkchart("new", "book-redis-n1", "--output", "xml")
-    assert result.exit_code == EXIT_BAD_INPUT and "--output 'xml'" in result.stderr
+    assert result.exit_code == ExitCode.BAD_INPUT and "--output 'xml'" in result.stderr
 
 
 def test_quiet_prints_only_errors(mkchart: Run) -> None:
@@ -81,7 +82,7 @@ def test_regen_json_current_drift_and_conflict(mkchart: Run, make_chart: MakeCha
     assert current.exit_code == 0 and _json(current)["charts"][0]["status"] == "unchanged"
 
     stale = mkchart("regen", "--check", str(chart), "--set", "port=9090", "--output", "json")
-    assert stale.exit_code == EXIT_DRIFT
+    assert stale.exit_code == ExitCode.DRIFT
     outcome = _json(stale)["charts"][0]
     assert outcome["status"] == "drift" and "values.yaml" in outcome["pending"] and outcome["written"] == []
     assert "+containerPort: 9090" in stale.stderr  # the diff, for people, on stderr
@@ -89,7 +90,7 @@ def test_regen_json_current_drift_and_conflict(mkchart: Run, make_chart: MakeCha
     values = chart / layout.VALUES_YAML
     values.write_text(values.read_text().replace("containerPort: 8080", "containerPort: 8081"))
     conflicted = mkchart("regen", str(chart), "--set", "port=9090", "--output", "json")
-    assert conflicted.exit_code == EXIT_DRIFT
+    assert conflicted.exit_code == ExitCode.DRIFT
     outcome = _json(conflicted)["charts"][0]
     assert outcome["status"] == "conflicted" and outcome["conflicts"] == ["values.yaml"]
 
@@ -98,7 +99,7 @@ def test_regen_many_charts_in_one_run(mkchart: Run, make_chart: MakeChart, tmp_p
     first, second = make_chart("book-tomcat-n1"), make_chart("book-redis-n1")
     (tmp_path / "plain").mkdir()
     result = mkchart("regen", "--check", str(first), str(second), str(tmp_path / "plain"), "--output", "json")
-    assert result.exit_code == EXIT_BAD_INPUT
+    assert result.exit_code == ExitCode.BAD_INPUT
     statuses = [(c["name"], c["status"]) for c in _json(result)["charts"]]
     assert statuses == [("book-tomcat-n1", "unchanged"), ("book-redis-n1", "unchanged"), ("plain", "refused")]
 
@@ -137,7 +138,7 @@ services:
 def test_batch_reports_every_invalid_entry_and_writes_nothing(mkchart: Run, tmp_path: Path) -> None:
     (tmp_path / "services.yaml").write_text(BROKEN)
     result = mkchart("batch", "services.yaml", "--output-dir", "charts")
-    assert result.exit_code == EXIT_BAD_INPUT
+    assert result.exit_code == ExitCode.BAD_INPUT
     message = result.stderr
     for expected in ("4 of the services are invalid; nothing was written",
                      "services[1] (Book_mysql): name:", "services[2] (book-redis-n1): image.tag: 'latest'",
@@ -150,7 +151,7 @@ def test_batch_reports_every_invalid_entry_and_writes_nothing(mkchart: Run, tmp_
 def test_batch_keep_going_writes_the_valid_ones(mkchart: Run, tmp_path: Path) -> None:
     (tmp_path / "services.yaml").write_text(BROKEN)
     result = mkchart("batch", "services.yaml", "--output-dir", "charts", "--keep-going", "--output", "json")
-    assert result.exit_code == EXIT_BAD_INPUT
+    assert result.exit_code == ExitCode.BAD_INPUT
     statuses = [c["status"] for c in _json(result)["charts"]]
     assert statuses == ["created", "refused", "refused", "refused", "refused"]
     assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == ["book-tomcat-n1"]
@@ -178,7 +179,7 @@ def test_batch_never_overwrites_a_folder_it_did_not_make(mkchart: Run, tmp_path:
     (tmp_path / "charts" / "book-redis-n1").mkdir(parents=True)
     (tmp_path / "charts" / "book-redis-n1" / "notes.txt").write_text("mine")
     result = mkchart("batch", "services.yaml", "-o", "charts", "--output", "json")
-    assert result.exit_code == EXIT_BAD_INPUT
+    assert result.exit_code == ExitCode.BAD_INPUT
     (refused,) = _json(result)["charts"]
     assert refused["name"] == "book-redis-n1" and refused["status"] == "refused"
     assert "holds no .mkchart.yaml" in refused["errors"][0] and "nothing was written" in result.stderr
@@ -193,7 +194,7 @@ def test_batch_never_overwrites_a_folder_it_did_not_make(mkchart: Run, tmp_path:
 def test_batch_malformed_file(text: str, mkchart: Run, tmp_path: Path) -> None:
     (tmp_path / "services.yaml").write_text(text)
     result = mkchart("batch", "services.yaml")
-    assert result.exit_code == EXIT_BAD_INPUT and "services.yaml" in result.stderr
+    assert result.exit_code == ExitCode.BAD_INPUT and "services.yaml" in result.stderr
 
 
 def test_package_makes_an_archive_helm_loads(mkchart: Run, make_chart: MakeChart, tmp_path: Path) -> None:
@@ -218,9 +219,9 @@ def test_package_refuses_a_chart_that_fails_lint(mkchart: Run, make_chart: MakeC
     chart = make_chart("book-tomcat-n1")
     (chart / layout.SERVICE).write_text("{{ .Values.nope.missing }}\n")
     result = mkchart("package", str(chart), "--destination", "dist")
-    assert result.exit_code == EXIT_BAD_INPUT and "helm lint --strict found" in result.stderr
+    assert result.exit_code == ExitCode.BAD_INPUT and "helm lint --strict found" in result.stderr
     assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").iterdir())
-    assert mkchart("lint", str(chart)).exit_code == EXIT_BAD_INPUT
+    assert mkchart("lint", str(chart)).exit_code == ExitCode.BAD_INPUT
 
 
 def test_no_prompt_and_no_ansi_without_a_terminal(tmp_path: Path) -> None:
@@ -235,7 +236,7 @@ def test_no_prompt_and_no_ansi_without_a_terminal(tmp_path: Path) -> None:
         assert b"Enter accepts" not in result.stdout + result.stderr, f"{args}: no session without a person"
     missing = subprocess.run([sys.executable, "-m", "mkchart", "new"], cwd=tmp_path, env=env,
                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
-    assert missing.returncode == EXIT_BAD_INPUT and "missing answers" in missing.stderr
+    assert missing.returncode == ExitCode.BAD_INPUT and "missing answers" in missing.stderr
 
 
 def test_a_large_fleet_uses_every_core_and_keeps_the_order(mkchart: Run, tmp_path: Path) -> None:
@@ -252,7 +253,7 @@ def test_a_large_fleet_uses_every_core_and_keeps_the_order(mkchart: Run, tmp_pat
     values.write_text(values.read_text().replace("replicaCount: 1", "replicaCount: 2"))
     folders = [str(tmp_path / "charts" / n) for n in names]
     checked = mkchart("regen", "--check", *folders, "--set", "timezone=UTC", "--output", "json")
-    assert checked.exit_code == EXIT_DRIFT
+    assert checked.exit_code == ExitCode.DRIFT
     outcomes = _json(checked)["charts"]
     assert [c["name"] for c in outcomes] == names and {c["status"] for c in outcomes} == {"drift"}
     rerun = mkchart("batch", "fleet.yaml", "-o", "charts", "--output", "json")
@@ -283,24 +284,24 @@ def test_package_refuses_unresolved_conflicts_and_defaults_beside_the_chart(
     notes = chart / layout.NOTES
     notes.write_text("<<<<<<< yours\nmine\n=======\ntheirs\n>>>>>>> mkchart\n" + notes.read_text())
     result = mkchart("package", str(chart))
-    assert result.exit_code == EXIT_BAD_INPUT
+    assert result.exit_code == ExitCode.BAD_INPUT
     assert "templates/NOTES.txt: unresolved conflict markers" in result.stderr
-    assert mkchart("lint", str(chart)).exit_code == EXIT_BAD_INPUT
+    assert mkchart("lint", str(chart)).exit_code == ExitCode.BAD_INPUT
 
 
 def test_a_malformed_command_line_still_gives_json(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MKCHART_")}
     result = subprocess.run([sys.executable, "-m", "mkchart", "new", "book-tomcat-n1", "--output", "json", "--bogus"],
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
-    assert result.returncode == EXIT_BAD_INPUT
+    assert result.returncode == ExitCode.BAD_INPUT
     document = json.loads(result.stdout)
-    assert document["exitCode"] == EXIT_BAD_INPUT and "--bogus" in document["errors"][0]
+    assert document["exitCode"] == ExitCode.BAD_INPUT and "--bogus" in document["errors"][0]
     assert "No such option" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_regen_speaks_the_chosen_language(mkchart: Run, tmp_path: Path) -> None:
     result = mkchart("regen", str(tmp_path / "missing"), "--lang", "zh")
-    assert result.exit_code == EXIT_BAD_INPUT and result.stderr.startswith("mkchart: 错误")
+    assert result.exit_code == ExitCode.BAD_INPUT and result.stderr.startswith("mkchart: 错误")
 
 
 def test_drift_conflicts_and_refusals_speak_chinese_but_scripts_words_stay(
@@ -309,17 +310,17 @@ def test_drift_conflicts_and_refusals_speak_chinese_but_scripts_words_stay(
     values = make_chart("book-tomcat-n1") / layout.VALUES_YAML
     zh = ("--set", "image.tag=9.0.86", "--lang", "zh", "--output", "json")
     drift = mkchart("regen", str(values.parent), "--check", *zh)
-    assert drift.exit_code == EXIT_DRIFT and _json(drift)["charts"][0]["status"] == "drift"
+    assert drift.exit_code == ExitCode.DRIFT and _json(drift)["charts"][0]["status"] == "drift"
     assert "与答案不一致；请运行 `mkchart regen`" in drift.stderr and "个文件待修改" in drift.stderr
     values.write_text(values.read_text().replace('tag: "9.0.85-jre17"', 'tag: "9.0.85-ours"'))
     conflict = mkchart("regen", str(values.parent), *zh)
-    assert conflict.exit_code == EXIT_DRIFT and _json(conflict)["charts"][0]["status"] == "conflicted"
+    assert conflict.exit_code == ExitCode.DRIFT and _json(conflict)["charts"][0]["status"] == "conflicted"
     assert "1 个文件有冲突：values.yaml" in conflict.stderr and "'<<<<<<< yours'" in conflict.stderr
     assert "  conflict  values.yaml  (标记了 1 处冲突)" in conflict.stderr
 
     (tmp_path / "services.yaml").write_text(BROKEN)
     refused = mkchart("batch", "services.yaml", "-o", "charts", "--lang", "zh", "--output", "json")
-    assert refused.exit_code == EXIT_BAD_INPUT
+    assert refused.exit_code == ExitCode.BAD_INPUT
     assert {c["status"] for c in _json(refused)["charts"]} == {"refused"}
     assert "有 4 个服务无效；未写入任何文件" in refused.stderr and "已被 services[0] 使用" in refused.stderr
     kept = mkchart("batch", "services.yaml", "-o", "charts", "--keep-going", "--lang", "zh")
@@ -332,7 +333,7 @@ def test_batch_an_os_error_refuses_that_chart_and_the_others_go_on(mkchart: Run,
     with_config = SERVICES.replace("  timezone: Asia/Shanghai\n", "  timezone: Asia/Shanghai\n  config: {files: [app.conf]}\n")
     (tmp_path / "services.yaml").write_text(with_config)
     result = mkchart("batch", "services.yaml", "-o", "charts", "--output", "json")
-    assert result.exit_code == EXIT_BAD_INPUT and "Traceback" not in result.output
+    assert result.exit_code == ExitCode.BAD_INPUT and "Traceback" not in result.output
     charts = _json(result)["charts"]
     assert [c["status"] for c in charts] == ["updated", "refused", "updated"]
     assert "cannot write: Not a directory" in charts[1]["errors"][0]
@@ -354,7 +355,7 @@ def test_batch_checks_existing_folders_before_writing_anything(mkchart: Run, tmp
     (tmp_path / "services.yaml").write_text(SERVICES.replace('tag: "2.3.1"', 'tag: "2.3.2"'))
     before = {p: p.read_bytes() for p in charts.rglob("*") if p.is_file()}
     result = mkchart("batch", "services.yaml", "-o", "charts")
-    assert result.exit_code == EXIT_BAD_INPUT and "Traceback" not in result.output
+    assert result.exit_code == ExitCode.BAD_INPUT and "Traceback" not in result.output
     for expected in ("2 of the services are invalid; nothing was written",
                      "services[0] (book-tomcat-n1): ", "holds no .mkchart.yaml",
                      "services[2] (book-redis-n1): ", "answers format 99 is newer"):
@@ -375,7 +376,7 @@ def test_batch_duplicate_resolved_names_are_refused(text: str, args: tuple[str, 
                                                     tmp_path: Path) -> None:
     (tmp_path / "services.yaml").write_text(text)
     result = mkchart("batch", "services.yaml", "-o", "charts", *args)
-    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert result.exit_code == ExitCode.BAD_INPUT, result.output
     assert "services[1] (" in result.stderr and "is already used by services[0]" in result.stderr
     assert not (tmp_path / "charts").exists()
 
@@ -386,7 +387,7 @@ def test_package_refuses_a_link_out_of_the_chart(mkchart: Run, make_chart: MakeC
     (chart / "files" / "config").mkdir(parents=True)
     (chart / "files" / "config" / "app.env").symlink_to(tmp_path / "secret.env")
     result = mkchart("package", str(chart))
-    assert result.exit_code == EXIT_BAD_INPUT and "files/config/app.env: a symbolic link leading outside" in result.stderr
+    assert result.exit_code == ExitCode.BAD_INPUT and "files/config/app.env: a symbolic link leading outside" in result.stderr
     assert not list(chart.parent.glob("*.tgz"))
 
 
@@ -394,7 +395,7 @@ def test_lint_reports_a_symlink_loop_instead_of_crashing(mkchart: Run, make_char
     chart = make_chart("book-tomcat-n1")
     (chart / "templates" / "self").symlink_to("self")
     result = mkchart("lint", str(chart), "--output", "json")
-    assert result.exit_code == EXIT_BAD_INPUT
+    assert result.exit_code == ExitCode.BAD_INPUT
     assert _json(result)["charts"][0]["status"] == "refused" and "templates/self" in result.stderr
 
 
@@ -408,7 +409,7 @@ def test_batch_writes_nothing_when_an_existing_chart_cannot_be_regenerated(mkcha
     (tmp_path / "second.yaml").write_text("defaults: {replicas: 2}\nservices:\n  - name: a-tomcat-n1\n"
                                           "  - name: b-tomcat-n1\n  - name: c-tomcat-n1\n")
     result = mkchart("batch", "second.yaml", "-o", "out", "--output", "json")
-    assert result.exit_code == EXIT_BAD_INPUT
+    assert result.exit_code == ExitCode.BAD_INPUT
     assert "b-tomcat-n1" in result.stderr and "config.files" in result.stderr
     assert not (tmp_path / "out" / "c-tomcat-n1").exists()
     assert {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()} == before

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import MakeChart, Run, lint_strict, render_objects
-from mkchart import layout
-from mkchart.errors import EXIT_BAD_INPUT
+from mkchart.chart import layout
+from mkchart.errors import ExitCode
 
 NAME = "book-tomcat-n1"
 SECRET = "jenkins-agent-token-s3cr3t"
@@ -47,7 +47,7 @@ def point_record_at(chart: Path, path: str) -> None:
 
 def refused(result: object, *says: str) -> None:
     output = result.output  # type: ignore[attr-defined]
-    assert result.exit_code == EXIT_BAD_INPUT, output  # type: ignore[attr-defined]
+    assert result.exit_code == ExitCode.BAD_INPUT, output  # type: ignore[attr-defined]
     assert "Traceback" not in output and SECRET not in output, output
     for text in says:
         assert text in output, f"{text!r} not in {output!r}"
@@ -76,7 +76,7 @@ def test_the_json_document_holds_no_secret(mkchart: Run, make_chart: MakeChart, 
     chart = chart_with_config(make_chart, tmp_path)
     point_record_at(chart, str(secret))
     result = mkchart("regen", "--check", str(chart), "--output", "json")
-    assert result.exit_code == EXIT_BAD_INPUT
+    assert result.exit_code == ExitCode.BAD_INPUT
     assert SECRET not in result.stdout + result.stderr
     assert '"status": "refused"' in result.stdout
 
@@ -142,7 +142,7 @@ def test_only_regular_files_are_read(special: str, tmp_path: Path) -> None:
         os.mkfifo(tmp_path / "pipe")
         special = "pipe"
     result = _bounded("new", NAME, "--no-input", "--set", f"config.files={special}", cwd=tmp_path)
-    assert result.returncode == EXIT_BAD_INPUT, result.stderr
+    assert result.returncode == ExitCode.BAD_INPUT, result.stderr
     assert "config.files[0]" in result.stderr and f"{special} is not a regular file" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / NAME).exists()
 

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from conftest import REPO, MakeChart
-from mkchart import layout
-from mkchart.answers import resolve
-from mkchart.render import cookiecutter_defaults
+from mkchart.chart import layout
+from conftest import resolve
+from mkchart.chart.render import cookiecutter_defaults
 
 COOKIECUTTER_JSON = REPO / "chart-skeleton" / "cookiecutter.json"
 

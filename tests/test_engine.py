@@ -12,8 +12,8 @@ from conftest import (
     KUBE_VERSIONS, OLDEST_AND_NEWEST, MakeChart, by_kind, lint_strict, one, render_objects,
     validate_objects,
 )
-from mkchart import layout
-from mkchart.profiles import all_profiles
+from mkchart.chart import layout
+from mkchart.answers.profiles import all_profiles
 
 # One name per server type, shaped like the seed's names.
 NAMES = {

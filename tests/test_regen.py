@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import MakeChart, Run, lint_strict, one, render_objects
-from mkchart import layout, yamlio
-from mkchart.errors import WriteFailed
+from mkchart import yamlio
+from mkchart.chart import layout
+from mkchart.errors import WriteError
 
 NAME = "book-tomcat-n1"
 
@@ -279,7 +280,7 @@ def test_regen_without_edits_equals_a_fresh_chart(changes: dict[str, str], tmp_p
 
 
 def test_a_failed_write_leaves_the_chart_as_it_was(make_chart: MakeChart, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mkchart import regen as regeneration
+    from mkchart.regen import plan as regeneration
 
     chart = make_chart(NAME)
     plan = regeneration.plan_regen(chart, sets=("port=9090", "image.tag=9.0.86"))
@@ -294,7 +295,7 @@ def test_a_failed_write_leaves_the_chart_as_it_was(make_chart: MakeChart, monkey
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", failing)
-    with pytest.raises(WriteFailed):
+    with pytest.raises(WriteError):
         regeneration.apply(plan)
     monkeypatch.setattr(os, "replace", real_replace)
     assert {p: c for p, (c, _) in snapshot(chart).items()} == {p: c for p, (c, _) in before.items()}

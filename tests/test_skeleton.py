@@ -6,10 +6,10 @@ from pathlib import Path
 
 from jinja2 import FileSystemLoader, ModuleLoader
 
-from mkchart import skeleton
-from mkchart.answers import resolve
-from mkchart.context import chart_context
-from mkchart.resources import skeleton_dir
+from mkchart.chart import skeleton
+from conftest import resolve
+from mkchart.chart.context import chart_context
+from mkchart.data import skeleton_dir
 
 CONTEXT = {"cookiecutter": chart_context(resolve("book-mysql-m1", None, {"ingress": {"enabled": True}}).answers,
                                          ["my.cnf"])}

@@ -33,11 +33,11 @@ def test_wheel_in_a_fresh_virtualenv(tmp_path: Path) -> None:
     validate_objects(render_objects(chart), OLDEST_AND_NEWEST)
     # The package carries its data: nothing is read from this checkout.
     located = _run(env_dir / "bin" / "python", "-c",
-                   "from mkchart.resources import skeleton_dir, profiles_dir; print(skeleton_dir()); print(profiles_dir())",
+                   "from mkchart.data import skeleton_dir, profiles_dir; print(skeleton_dir()); print(profiles_dir())",
                    cwd=elsewhere).stdout.split()
     assert all(str(env_dir) in line for line in located), located
     # ... and its skeleton precompiled by the build hook, so a first run compiles nothing.
     loader = _run(env_dir / "bin" / "python", "-c",
-                  "from mkchart import skeleton, resources; "
+                  "from mkchart.chart import skeleton; from mkchart import data as resources; "
                   "print(type(skeleton.load(resources.skeleton_dir())[0].loader).__name__)", cwd=elsewhere).stdout
     assert loader.strip() == "ModuleLoader"

@@ -9,9 +9,9 @@ import pytest
 
 from conftest import Run
 from mkchart import cli, i18n, wizard
-from mkchart.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, InvalidAnswer
+from mkchart.errors import AnswerError, ExitCode
 from mkchart.messages import en, zh
-from mkchart.profiles import all_profiles
+from mkchart.answers.profiles import all_profiles
 from mkchart.wizard import QUESTIONS, Session, default, parse, question, show, to_ask
 
 GENERATOR = Path(cli.__file__).parent
@@ -92,7 +92,7 @@ def test_choices_by_number_name_or_alias() -> None:
     assert parse(question("probe.style"), "2", s) == "tcp"
     assert parse(question("probe.style"), "exec", s) == "exec"
     assert parse(question("serverType"), "zk", s) == "zookeeper"
-    with pytest.raises(InvalidAnswer, match="choose a number from 1 to 3"):
+    with pytest.raises(AnswerError, match="choose a number from 1 to 3"):
         parse(question("probe.style"), "4", s)
 
 
@@ -100,7 +100,7 @@ def test_config_sources() -> None:
     s = session()
     assert parse(question("config.sources"), "1, 3", s) == ("env", "files")
     assert parse(question("config.sources"), "none", s) == ()
-    with pytest.raises(InvalidAnswer, match="cannot be combined"):
+    with pytest.raises(AnswerError, match="cannot be combined"):
         parse(question("config.sources"), "env,none", s)
 
 
@@ -117,14 +117,14 @@ def test_the_validators_of_the_model_refuse_at_the_prompt(tmp_path: Path) -> Non
         ("persistence.enabled", "maybe", "answer y or n"),
         ("timezone", "Asia Shanghai", "IANA time zone"),
     ]:
-        with pytest.raises(InvalidAnswer, match=rule):
+        with pytest.raises(AnswerError, match=rule):
             parse(question(key), text, s)
     assert parse(question("probe.command"), "sh -c 'test -f /tmp/ok'", s) == ("sh", "-c", "test -f /tmp/ok")
 
 
 def test_name_question_uses_the_name_rule() -> None:
     s = Session(None)
-    with pytest.raises(InvalidAnswer, match="must start with a lowercase letter"):
+    with pytest.raises(AnswerError, match="must start with a lowercase letter"):
         parse(question("name"), "1book", s)
     assert parse(question("name"), "book-nginx-n1", s) == "book-nginx-n1"
 
@@ -188,7 +188,7 @@ def test_set_answers_are_not_asked(mkchart: Run, tmp_path: Path) -> None:
 def test_saying_no_writes_nothing(mkchart: Run, tmp_path: Path) -> None:
     result = mkchart("new", "book-tomcat-n1", input="\n" * 18 + "n\n")
     assert "Write the chart? [y]: " in result.output
-    assert result.exit_code == EXIT_INTERRUPTED
+    assert result.exit_code == ExitCode.INTERRUPTED
     assert "cancelled; nothing was written" in result.output
     assert not (tmp_path / "book-tomcat-n1").exists()
 
@@ -196,7 +196,7 @@ def test_saying_no_writes_nothing(mkchart: Run, tmp_path: Path) -> None:
 @pytest.mark.usefixtures("at_terminal")
 def test_end_of_input_writes_nothing(mkchart: Run, tmp_path: Path) -> None:
     result = mkchart("new", "book-tomcat-n1", input="\n\n")
-    assert result.exit_code == EXIT_INTERRUPTED
+    assert result.exit_code == ExitCode.INTERRUPTED
     assert not (tmp_path / "book-tomcat-n1").exists()
 
 
@@ -204,7 +204,7 @@ def test_end_of_input_writes_nothing(mkchart: Run, tmp_path: Path) -> None:
 def test_an_existing_chart_is_refused_before_the_questions(mkchart: Run, tmp_path: Path) -> None:
     (tmp_path / "book-tomcat-n1").mkdir()
     result = mkchart("new", "book-tomcat-n1", input="\n" * 40)
-    assert result.exit_code == EXIT_BAD_INPUT
+    assert result.exit_code == ExitCode.BAD_INPUT
     assert "already exists" in result.output and "Business" not in result.output
 
 
@@ -212,13 +212,13 @@ def test_an_existing_chart_is_refused_before_the_questions(mkchart: Run, tmp_pat
 def test_a_bad_answers_file_is_refused_before_the_questions(mkchart: Run, tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("image: {tag: latest}\n")
     result = mkchart("new", "book-tomcat-n1", "--answers", "a.yaml", input="\n" * 40)
-    assert result.exit_code == EXIT_BAD_INPUT
+    assert result.exit_code == ExitCode.BAD_INPUT
     assert "'latest' is not allowed" in result.output and "Business" not in result.output
 
 
 def test_an_unknown_language_is_a_usage_error(mkchart: Run) -> None:
     result = mkchart("new", "book-tomcat-n1", "--no-input", "--lang", "fr")
-    assert result.exit_code == EXIT_BAD_INPUT
+    assert result.exit_code == ExitCode.BAD_INPUT
     assert "--lang 'fr'" in result.output
 
 
@@ -234,7 +234,7 @@ def test_without_a_terminal_nothing_is_asked(mkchart: Run, tmp_path: Path) -> No
 ])
 def test_errors_speak_the_chosen_language(mkchart: Run, lang: str, expected: str) -> None:
     result = mkchart("new", "book-tomcat-n1", "--no-input", "--set", "image.tag=latest", "--lang", lang)
-    assert result.exit_code == EXIT_BAD_INPUT
+    assert result.exit_code == ExitCode.BAD_INPUT
     assert expected in result.output
     assert "Traceback" not in result.output
 
@@ -242,9 +242,9 @@ def test_errors_speak_the_chosen_language(mkchart: Run, lang: str, expected: str
 def test_a_rule_between_answers_asks_again(mkchart) -> None:  # type: ignore[no-untyped-def]
     """CPU request over its limit: explained, and the request asked again."""
     from mkchart import wizard
-    from mkchart.generate import Inputs, read_layers
+    from mkchart.inputs import Inputs, read_inputs
 
-    session = wizard.Session.from_layers(read_layers(Inputs(name="book-tomcat-n1")))
+    session = wizard.Session.from_given(read_inputs(Inputs(name="book-tomcat-n1")))
     session.asked.update({"resources": {"requests": {"cpu": "2"}}})
     replies = iter(["500m"])
     said: list[str] = []
@@ -257,12 +257,12 @@ def test_a_rule_broken_by_a_set_answer_stops_instead_of_looping(mkchart) -> None
     import pytest
 
     from mkchart import wizard
-    from mkchart.answers import parse_sets
-    from mkchart.errors import InvalidAnswers
-    from mkchart.generate import Inputs, read_layers
+    from mkchart.answers.resolve import parse_sets
+    from mkchart.errors import AnswersError
+    from mkchart.inputs import Inputs, read_inputs
 
-    session = wizard.Session.from_layers(read_layers(Inputs(name="book-tomcat-n1", sets=("resources.requests.cpu=750m",))))
+    session = wizard.Session.from_given(read_inputs(Inputs(name="book-tomcat-n1", sets=("resources.requests.cpu=750m",))))
     session.asked.update({"resources": {"limits": {"cpu": "500m"}}})
     assert parse_sets(["resources.requests.cpu=750m"])  # the request is fixed by --set
-    with pytest.raises(InvalidAnswers):
+    with pytest.raises(AnswersError):
         wizard.resolve_asking_again(session, ask=lambda prompt: pytest.fail("asked again"), say=lambda line: None)

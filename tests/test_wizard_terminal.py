@@ -16,8 +16,9 @@ import pexpect
 import pytest
 
 from conftest import MakeChart, by_kind, lint_strict, one, render_objects, validate_objects, OLDEST_AND_NEWEST
-from mkchart import layout, yamlio
-from mkchart.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED
+from mkchart import yamlio
+from mkchart.chart import layout
+from mkchart.errors import ExitCode
 
 TIMEOUT = 30  # generous for a loaded CI machine; a hang still fails
 PROMPT = r"\]: $|: $"  # every question ends its line with ": ", after a [default] when there is one
@@ -180,7 +181,7 @@ def test_leaving_in_the_middle_writes_nothing(tmp_path: Path, leave: str) -> Non
     tail = finish(child)
     assert "interrupted; nothing was written" in tail
     assert "Traceback" not in tail
-    assert child.exitstatus == EXIT_INTERRUPTED
+    assert child.exitstatus == ExitCode.INTERRUPTED
     assert leftovers(tmp_path) == []
 
 
@@ -207,7 +208,7 @@ def _run_without_terminal(cwd: Path, *args: str, **env: str) -> subprocess.Compl
 
 def test_no_terminal_and_no_name_is_the_listed_error_at_once(tmp_path: Path) -> None:
     result = _run_without_terminal(tmp_path)
-    assert result.returncode == EXIT_BAD_INPUT
+    assert result.returncode == ExitCode.BAD_INPUT
     assert "missing answers: name" in result.stderr
     assert "NAME" in result.stderr and "--answers" in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
@@ -216,7 +217,7 @@ def test_no_terminal_and_no_name_is_the_listed_error_at_once(tmp_path: Path) -> 
 
 def test_no_terminal_lists_every_missing_answer(tmp_path: Path) -> None:
     result = _run_without_terminal(tmp_path, "book-worker-n1")
-    assert result.returncode == EXIT_BAD_INPUT
+    assert result.returncode == ExitCode.BAD_INPUT
     assert "missing answers: image.repository, image.tag" in result.stderr
     assert "--set image.repository=... --set image.tag=..." in result.stderr
 
@@ -226,5 +227,5 @@ def test_a_terminal_with_ci_or_no_input_never_prompts(tmp_path: Path, how: str) 
     child = spawn(tmp_path, "book-worker-n1", *(["--no-input"] if how == "--no-input" else []),
                   **({"CI": "true"} if how == "CI" else {}))
     tail = finish(child)
-    assert child.exitstatus == EXIT_BAD_INPUT
+    assert child.exitstatus == ExitCode.BAD_INPUT
     assert "missing answers: image.repository, image.tag" in tail

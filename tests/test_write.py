@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mkchart import write
-from mkchart.errors import TargetExists, WriteFailed
+from mkchart.errors import TargetExistsError, WriteError
 from mkchart.write import write_new_chart
 
 FILES = {"Chart.yaml": b"apiVersion: v2\n", "templates/a.yaml": b"a\n", "templates/b.yaml": b"b\n"}
@@ -31,7 +31,7 @@ def test_failure_midway_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Monke
         return original(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", flaky)
-    with pytest.raises(WriteFailed):
+    with pytest.raises(WriteError):
         write_new_chart(tmp_path / "c", FILES)
     assert list(tmp_path.iterdir()) == []
 
@@ -50,7 +50,7 @@ def test_failure_with_force_restores_the_old_chart(tmp_path: Path, monkeypatch: 
         real_rename(src, dst)
 
     monkeypatch.setattr(write.os, "rename", failing_second_rename)
-    with pytest.raises(WriteFailed):
+    with pytest.raises(WriteError):
         write_new_chart(target, FILES, force=True)
     assert (target / "mine.txt").read_text() == "keep me\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c"]
@@ -58,6 +58,6 @@ def test_failure_with_force_restores_the_old_chart(tmp_path: Path, monkeypatch: 
 
 def test_existing_file_target_is_refused(tmp_path: Path) -> None:
     (tmp_path / "c").write_text("x")
-    with pytest.raises(TargetExists):
+    with pytest.raises(TargetExistsError):
         write_new_chart(tmp_path / "c", FILES, force=True)
     assert (tmp_path / "c").read_text() == "x"

@@ -17,16 +17,17 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mkchart import yamlio
-from mkchart.answers import Resolved, deep_merge, resolve
-from mkchart.errors import AnswersFileError, InvalidAnswers, MissingAnswers, MkchartError
+from mkchart.answers.layers import Layers
+from mkchart.answers.resolve import Resolved, resolve
+from mkchart.chart.layout import ANSWERS_FILE
+from mkchart.chart.render import compile_skeleton
+from mkchart.errors import AnswersError, AnswersFileError, BatchError, ExitCode, MissingAnswersError, MkchartError
 from mkchart.fleet import parallel_map
-from mkchart.generate import Layers, plan_chart, read_config_files
 from mkchart.i18n import t
-from mkchart.layout import ANSWERS_FILE
-from mkchart.regen import apply, plan_regen_layers
-from mkchart.render import compile_skeleton
-from mkchart.results import CREATED, REFUSED, ChartOutcome, from_regen
-from mkchart.write import write_new_chart
+from mkchart.inputs import Given, read_config_files
+from mkchart.new import create, plan_chart
+from mkchart.outcomes import ChartOutcome, Status
+from mkchart.regen.plan import apply, plan_regen_given
 
 TOP_KEYS = ("defaults", "services")
 
@@ -38,7 +39,7 @@ class Entry:
     index: int
     resolved: Resolved
     config_files: dict[str, bytes]
-    tree: dict[str, Any]  # the entry over the file's defaults: the answers it gives
+    given: Given  # the entry's answers as layers, its config files' folder and confinement
 
     @property
     def name(self) -> str:
@@ -65,9 +66,9 @@ class Checked:
 
 
 def _problems(error: MkchartError) -> tuple[str, ...]:
-    if isinstance(error, InvalidAnswers):
+    if isinstance(error, AnswersError):
         return tuple(str(p) for p in error.problems)
-    if isinstance(error, MissingAnswers):
+    if isinstance(error, MissingAnswersError):
         return (t("e.missing", keys=", ".join(error.keys)),)
     return (str(error),)
 
@@ -92,16 +93,16 @@ def _files_confine(services: Path, set_layer: Mapping[str, Any] | None) -> Path 
     return None if isinstance(config, Mapping) and "files" in config else services.parent
 
 
-def _target_problems(job: tuple[Path, Layers]) -> tuple[str, ...]:
+def _target_problems(job: tuple[Path, Given]) -> tuple[str, ...]:
     """Why an existing chart folder cannot be regenerated, found by planning its
     regeneration in full (which only reads), before anything of the batch is written."""
-    target, layers = job
+    target, given = job
     if not target.is_dir() or target.is_symlink():
         return (t("b.not_folder", target=target),)
     if not (target / ANSWERS_FILE).is_file():
         return (_foreign(target),)
     try:
-        plan_regen_layers(target, layers)
+        plan_regen_given(target, given)
     except MkchartError as error:
         return _problems(error)
     return ()
@@ -125,9 +126,9 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
             checked.refused.append(Refused(index, None, (t("b.entry"),)))
             continue
         name = raw.get("name")
-        tree = deep_merge(defaults, raw)
+        given = _given(path, index, Layers(defaults=defaults, file=dict(raw), set=dict(set_layer)), confine)
         try:
-            resolved = resolve(None, tree, set_layer, source=None)
+            resolved = resolve(given.layers)
         except MkchartError as error:
             checked.refused.append(Refused(index, name if isinstance(name, str) else None, _problems(error)))
             continue
@@ -143,10 +144,10 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
             files = read_config_files(resolved.answers, path.parent, confine)
         except MkchartError as error:
             problems += _problems(error)
-        candidates.append((Entry(index, resolved, files, tree), problems))
+        candidates.append((Entry(index, resolved, files, given), problems))
     # Reading every existing chart's answers is most of a re-run's checking: on every core.
     targets = [output_dir / entry.name if output_dir is not None else None for entry, _ in candidates]
-    existing = [(target, _layers(entry, path, set_layer)) for (entry, _), target in zip(candidates, targets)
+    existing = [(target, entry.given) for (entry, _), target in zip(candidates, targets)
                 if target is not None and (target.exists() or target.is_symlink())]
     found = dict(zip((target for target, _ in existing), parallel_map(_target_problems, existing)))
     for (entry, problems), target in zip(candidates, targets):
@@ -160,53 +161,41 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
 
 
 def _refused_outcome(item: Refused) -> ChartOutcome:
-    return ChartOutcome(item.name or f"services[{item.index}]", "", REFUSED, errors=list(item.problems))
+    return ChartOutcome(item.name or f"services[{item.index}]", "", Status.REFUSED, errors=list(item.problems))
 
 
-class BatchInvalid(MkchartError):
-    """Raised when entries of a services file are invalid and --keep-going was not given."""
-
-    def __init__(self, path: Path, refused: list[Refused]) -> None:
-        self.refused = refused
-        # For the JSON document (cli.user_errors): every refused entry, as with --keep-going.
-        self.outcomes = [_refused_outcome(item) for item in refused]
-        lines = [t("b.invalid", path=path, count=len(refused))]
-        for item in refused:
-            lines += [f"  {item.label}: {problem}".replace("\n", "\n    ") for problem in item.problems]
-        super().__init__("\n".join(lines), t("b.invalid.hint"))
+def _invalid(path: Path, refused: list[Refused]) -> BatchError:
+    lines = [t("b.invalid", path=path, count=len(refused))]
+    for item in refused:
+        lines += [f"  {item.label}: {problem}".replace("\n", "\n    ") for problem in item.problems]
+    # The JSON document lists every refused entry, as with --keep-going.
+    return BatchError("\n".join(lines), t("b.invalid.hint"), [_refused_outcome(item) for item in refused])
 
 
-def _layers(entry: Entry, services: Path, set_layer: Mapping[str, Any]) -> Layers:
-    """The entry as regen's changes: its answers over the defaults, files from the services file."""
-    return Layers(None, entry.tree, dict(set_layer), services.parent, f"{services}: services[{entry.index}]",
-                  _files_confine(services, set_layer))
+def _given(services: Path, index: int, layers: Layers, confine: Path | None) -> Given:
+    """An entry's answers as regen's changes too: config files from the services file's folder."""
+    return Given(layers, f"{services}: services[{index}]", services.parent, confine)
 
 
-def _regenerate(entry: Entry, target: Path, services: Path, set_layer: Mapping[str, Any]) -> ChartOutcome:
-    plan = plan_regen_layers(target, _layers(entry, services, set_layer))
+def _regenerate(entry: Entry, target: Path) -> ChartOutcome:
+    plan = plan_regen_given(target, entry.given)
     if plan.writes:
         apply(plan)
-    return from_regen(plan, written=True)
+    return plan.outcome(written=True)
 
 
-def _create(entry: Entry, target: Path) -> ChartOutcome:
-    files = plan_chart(entry.resolved, entry.config_files).files
-    write_new_chart(target, files)
-    return ChartOutcome(entry.name, str(target), CREATED, written=sorted(files), notes=list(entry.resolved.notes))
-
-
-def _one(job: tuple[Entry, Path, Path, dict[str, Any]]) -> ChartOutcome:
+def _one(job: tuple[Entry, Path]) -> ChartOutcome:
     """One entry: create its chart, regenerate it when it exists, refuse a foreign folder."""
-    entry, services, output_dir, set_layer = job
+    entry, output_dir = job
     target = output_dir / entry.name
     try:
         if not target.exists():
-            return _create(entry, target)
+            return create(plan_chart(entry.resolved, entry.config_files), output_dir)
         if (target / ANSWERS_FILE).is_file():
-            return _regenerate(entry, target, services, set_layer)
+            return _regenerate(entry, target)
         return _refuse_foreign(entry, target)
     except MkchartError as error:
-        return ChartOutcome(entry.name, str(target), REFUSED, errors=[str(error)])
+        return ChartOutcome(entry.name, str(target), Status.REFUSED, errors=[str(error)])
 
 
 def _foreign(target: Path) -> str:
@@ -215,7 +204,7 @@ def _foreign(target: Path) -> str:
 
 def _refuse_foreign(entry: Entry, target: Path) -> ChartOutcome:
     # Checked up front too; this catches a folder that changed after the checks.
-    return ChartOutcome(entry.name, str(target), REFUSED, errors=[_foreign(target)])
+    return ChartOutcome(entry.name, str(target), Status.REFUSED, errors=[_foreign(target)])
 
 
 class ProgressSink(Protocol):
@@ -232,11 +221,11 @@ def run_batch(services: Path, output_dir: Path, set_layer: Mapping[str, Any] | N
     set_layer = set_layer or {}
     checked = check_services(services, set_layer, output_dir)
     if checked.refused and not keep_going:
-        raise BatchInvalid(services, checked.refused)
+        raise _invalid(services, checked.refused)
     outcomes: dict[int, ChartOutcome] = {item.index: _refused_outcome(item) for item in checked.refused}
     if progress:
         progress.start(len(checked.entries))
-    jobs = [(entry, services, output_dir, dict(set_layer)) for entry in checked.entries]
+    jobs = [(entry, output_dir) for entry in checked.entries]
     for (entry, *_), outcome in zip(jobs, parallel_map(_one, jobs, prepare=compile_skeleton)):
         outcomes[entry.index] = outcome
         if progress:
@@ -244,4 +233,9 @@ def run_batch(services: Path, output_dir: Path, set_layer: Mapping[str, Any] | N
     return [outcomes[index] for index in sorted(outcomes)]
 
 
-__all__ = ["BatchInvalid", "Checked", "Entry", "Refused", "check_services", "load_services", "run_batch"]
+def exit_code(outcomes: list[ChartOutcome]) -> ExitCode:
+    """The run's exit code: bad input if any entry was refused, else drift if any conflicted."""
+    statuses = {outcome.status for outcome in outcomes}
+    if Status.REFUSED in statuses:
+        return ExitCode.BAD_INPUT
+    return ExitCode.DRIFT if Status.CONFLICTED in statuses else ExitCode.OK

@@ -1,7 +1,9 @@
 """The `mkchart` command: parses options, calls the library, maps errors to exit codes.
 
-Nothing here decides anything about charts; see `mkchart.generate` and friends.
-Heavy modules are imported inside the commands so `mkchart --help` starts fast.
+Nothing here decides anything about charts: each command is inputs -> a library call
+(`mkchart.new`, `mkchart.regen`, `mkchart.batch`, `mkchart.helm`) -> its outcomes, printed
+through `mkchart.console`. Heavy modules are imported inside the commands so `mkchart
+--help` starts fast.
 """
 
 from __future__ import annotations
@@ -11,16 +13,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import Annotated, Optional
 
 import typer
 from typer.exceptions import TyperException
 
-from mkchart.errors import EXIT_DRIFT, EXIT_INTERRUPTED, Interrupted, MkchartError, UsageError
+from mkchart.console import OUTPUTS, Console
+from mkchart.errors import ExitCode, InterruptError, MkchartError, UsageError, outcomes_of
 from mkchart.i18n import LANGUAGES, detect, set_language, t
-
-if TYPE_CHECKING:
-    from mkchart.results import RunReport
+from mkchart.outcomes import RunReport
 
 app = typer.Typer(
     name="mkchart",
@@ -32,44 +33,6 @@ app = typer.Typer(
 )
 
 
-class Console:
-    """Where a command's words go. Text mode: results on stdout, notes and errors on
-    stderr. JSON mode (`--output json`): one JSON document on stdout, every human line on
-    stderr. `--quiet` keeps only errors. mkchart never colours or animates its output,
-    except batch's progress bar on a terminal."""
-
-    def __init__(self, command: str, output: str = "text", quiet: bool = False, lang: str | None = None) -> None:
-        self.command = command
-        self.output = output
-        self.json = output == "json"
-        self.quiet = quiet
-        self.lang = lang  # --lang as given; `user_errors` sets the language from it
-
-    def check(self) -> None:
-        if self.output not in OUTPUTS:
-            raise UsageError(t("e.option_choice", option="--output", value=repr(self.output),
-                               choices=", ".join(OUTPUTS)))
-
-    def line(self, text: str) -> None:
-        if not self.quiet:
-            typer.echo(text, err=self.json)
-
-    def note(self, text: str) -> None:
-        if not self.quiet:
-            typer.echo(text, err=True)
-
-    def error(self, text: str) -> None:
-        typer.echo(text, err=True)
-
-    def finish(self, report: RunReport) -> None:
-        """Print the JSON document (JSON mode) and leave with the report's exit code."""
-        if self.json:
-            typer.echo(report.to_json())
-        if report.exitCode:
-            raise typer.Exit(report.exitCode)
-
-
-OUTPUTS = ("text", "json")
 COMMANDS = ("new", "regen", "batch", "package", "lint")
 
 
@@ -87,12 +50,14 @@ def user_errors(console: Console | None = None) -> Iterator[None]:
     try:
         # The language first, so that even a refused --output is said in it.
         choose_language(console.lang)
-        console.check()
+        if console.output not in OUTPUTS:
+            raise UsageError(t("e.option_choice", option="--output", value=repr(console.output),
+                               choices=", ".join(OUTPUTS)))
         yield
     except typer.Exit:
         raise
     except (MkchartError, KeyboardInterrupt, EOFError) as error:
-        if isinstance(error, Interrupted):
+        if isinstance(error, InterruptError):
             console.error(f"mkchart: {error}")
             code = error.exit_code
         elif isinstance(error, MkchartError):
@@ -101,13 +66,18 @@ def user_errors(console: Console | None = None) -> Iterator[None]:
         else:
             # Ctrl-C or end of input: end on a fresh line, since the prompt may still be open.
             console.error(f"\nmkchart: {t('w.interrupted')}")
-            code = EXIT_INTERRUPTED
+            code = ExitCode.INTERRUPTED
         if console.json:
-            from mkchart.results import RunReport
-
             typer.echo(RunReport(console.command, exitCode=code, errors=[str(error) or type(error).__name__],
-                                 charts=list(getattr(error, "outcomes", []))).to_json())
+                                 charts=outcomes_of(error)).to_json())
         raise typer.Exit(code) from None
+
+
+def finish(console: Console, report: RunReport) -> None:
+    """Print the JSON document (JSON mode) and leave with the report's exit code."""
+    code = console.finish(report)
+    if code:
+        raise typer.Exit(code)
 
 
 NoInput = Annotated[bool, typer.Option(
@@ -187,26 +157,27 @@ def new(
     """
     console = Console("new", output, quiet, lang)
     with user_errors(console):
+        from mkchart import new as creation
         from mkchart import wizard
-        from mkchart.generate import Inputs, new_chart, plan_from_inputs, read_layers
-        from mkchart.results import CREATED, ChartOutcome, RunReport
+        from mkchart.console import chart_path, next_steps
+        from mkchart.inputs import Inputs, read_inputs
 
         inputs = Inputs(name=name, answers_file=answers, sets=tuple(set_ or ()))
-        if not console.json and wizard.wanted(no_input, os.environ, _stdin_is_terminal()):
-            session = wizard.Session.from_layers(read_layers(inputs))
-            wizard.run(session, output_dir, force, ask=input, say=typer.echo)
-            return
-        plan = plan_from_inputs(inputs)
+        interactive = not console.json and wizard.wanted(no_input, os.environ, _stdin_is_terminal())
+        if interactive:
+            session = wizard.Session.from_given(read_inputs(inputs))
+            plan = wizard.run(session, output_dir, force, ask=input, say=typer.echo)
+        else:
+            plan = creation.plan_new(inputs)
         for note in plan.resolved.notes:
             console.note(f"mkchart: {t('e.note')}: {note}")
-        target = new_chart(plan, output_dir, force=force)
-        console.line(t("w.wrote", name=plan.answers.name, count=len(plan.files), target=target))
-        from mkchart.nextsteps import chart_path, next_steps
-
-        for line in next_steps(plan.answers.name, chart_path(target)):
+        outcome = creation.create(plan, output_dir, force=force)
+        console.line(t("w.wrote", name=outcome.name, count=len(plan.files), target=outcome.path))
+        if interactive:
+            console.line("")
+        for line in next_steps(outcome.name, chart_path(Path(outcome.path))):
             console.line(line)
-        console.finish(RunReport("new", charts=[ChartOutcome(
-            plan.answers.name, str(target), CREATED, written=sorted(plan.files), notes=list(plan.resolved.notes))]))
+        finish(console, RunReport("new", charts=[outcome]))
 
 
 CheckOpt = Annotated[bool, typer.Option(
@@ -235,16 +206,15 @@ def regen(
     """
     console = Console("regen", output, quiet, lang)
     with user_errors(console):
+        from mkchart.chart.render import compile_skeleton
         from mkchart.fleet import parallel_map
-        from mkchart.regenrun import Job, run
-        from mkchart.render import compile_skeleton
-        from mkchart.results import RunReport
+        from mkchart.regen.job import RegenJob, run_regen_job
 
         folders = chart_dirs or [Path(".")]
-        jobs = [Job(folder, answers, tuple(set_ or ()), check, dry_run) for folder in folders]
+        jobs = [RegenJob(folder, answers, tuple(set_ or ()), check, dry_run) for folder in folders]
         outcomes = []
         code = 0
-        for result in parallel_map(run, jobs, prepare=compile_skeleton):
+        for result in parallel_map(run_regen_job, jobs, prepare=compile_skeleton):
             for note in result.notes:
                 console.note(note)
             for line in result.lines:
@@ -253,7 +223,7 @@ def regen(
                 console.error(error)
             code = max(code, result.code)
             outcomes.append(result.outcome)
-        console.finish(RunReport("regen", exitCode=code, charts=outcomes))
+        finish(console, RunReport("regen", exitCode=code, charts=outcomes))
 
 
 @app.command()
@@ -272,11 +242,9 @@ def batch(
     """Generate or regenerate many charts from one services file; all entries are checked first."""
     console = Console("batch", output, quiet, lang)
     with user_errors(console):
-        from mkchart.answers import parse_sets
-        from mkchart.batch import run_batch
-        from mkchart.errors import EXIT_BAD_INPUT
-        from mkchart.progress import Progress
-        from mkchart.results import CONFLICTED, REFUSED, RunReport
+        from mkchart.answers.resolve import parse_sets
+        from mkchart.batch import exit_code, run_batch
+        from mkchart.console import Progress
 
         progress = Progress(console, os.environ)
         outcomes = run_batch(services, output_dir, parse_sets(list(set_ or ())), keep_going,
@@ -290,8 +258,7 @@ def batch(
         # The status words stay English (as in the JSON document); only the frame is translated.
         tally = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
         console.line(t("b.summary", total=len(outcomes), counts=tally))
-        code = EXIT_BAD_INPUT if counts.get(REFUSED) else EXIT_DRIFT if counts.get(CONFLICTED) else 0
-        console.finish(RunReport("batch", exitCode=code, charts=outcomes))
+        finish(console, RunReport("batch", exitCode=exit_code(outcomes), charts=outcomes))
 
 
 @app.command()
@@ -310,13 +277,13 @@ def package(
     """
     console = Console("package", output, quiet, lang)
     with user_errors(console):
-        from mkchart.package import package as build
-        from mkchart.results import PACKAGED, ChartOutcome, RunReport
+        from mkchart.helm import package as build
+        from mkchart.outcomes import ChartOutcome, Status
 
         archive = build(chart_dir, destination)
         console.line(t("p.packaged", chart=chart_dir, archive=archive))
-        console.finish(RunReport("package", charts=[ChartOutcome(
-            chart_dir.resolve().name, str(chart_dir), PACKAGED, archive=str(archive))]))
+        finish(console, RunReport("package", charts=[ChartOutcome(
+            chart_dir.resolve().name, str(chart_dir), Status.PACKAGED, archive=str(archive))]))
 
 
 @app.command()
@@ -329,9 +296,7 @@ def lint(
     """`helm lint --strict` with the real Helm engine (pip install 'mkchart[helm]'); exit 2 on any warning."""
     console = Console("lint", output, quiet, lang)
     with user_errors(console):
-        from mkchart.errors import EXIT_BAD_INPUT
-        from mkchart.package import lint as run_lint
-        from mkchart.results import REFUSED, UNCHANGED, ChartOutcome, RunReport
+        from mkchart.helm import lint as run_lint
 
         result = run_lint(chart_dir)
         for problem in result.problems:
@@ -340,9 +305,7 @@ def lint(
             console.note(f"mkchart: {t('e.note')}: {note}")
         console.line(t("p.lint_problems", chart=chart_dir, count=len(result.problems)) if result.problems
                      else t("p.lint_clean", chart=chart_dir))
-        status = REFUSED if result.problems else UNCHANGED
-        console.finish(RunReport("lint", exitCode=EXIT_BAD_INPUT if result.problems else 0, charts=[ChartOutcome(
-            chart_dir.resolve().name, str(chart_dir), status, errors=list(result.problems), notes=list(result.notes))]))
+        finish(console, RunReport("lint", exitCode=result.exit_code, charts=[result.outcome()]))
 
 
 def _wants_json(argv: list[str]) -> bool:
@@ -369,13 +332,11 @@ def main() -> None:
         code = app(prog_name="mkchart", args=argv, standalone_mode=False)
     except typer.Abort:
         _say(f"\nmkchart: {t('w.interrupted')}")
-        code = EXIT_INTERRUPTED
+        code = ExitCode.INTERRUPTED
     except TyperException as error:
         code = getattr(error, "exit_code", 2)
         error.show()  # type: ignore[attr-defined]
         if _wants_json(argv):
-            from mkchart.results import RunReport
-
             command = next((word for word in argv if word in COMMANDS), "mkchart")
             typer.echo(RunReport(command, exitCode=code, errors=[error.format_message()]).to_json())  # type: ignore[attr-defined]
     sys.exit(code if isinstance(code, int) else 0)

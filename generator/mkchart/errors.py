@@ -1,25 +1,42 @@
-"""Every failure mkchart reports to a user, one class each, with its exit code.
+"""Every failure mkchart reports to a user, one class each, and the exit codes.
 
 A user mistake is a `MkchartError`: the CLI prints its message (one or two lines naming
 the field, the rule and the way out) and exits with its `exit_code`. Anything else that
-escapes is a bug and is allowed to crash loudly.
+escapes is a bug and is allowed to crash loudly. Every class ends in `Error` and says in
+its docstring when it is raised.
 """
 
 from __future__ import annotations
 
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
 from mkchart.i18n import t
 
-# Exit codes, the same for every command (docs/answers.md and docs/ci-jenkins.md list them);
-# success is 0.
-EXIT_DRIFT = 1  # `regen --check` found drift, or a regeneration left conflicts
-EXIT_BAD_INPUT = 2  # the user's input was refused; nothing was written
-EXIT_INTERRUPTED = 130  # Ctrl-C or end of input during a session; nothing was written
+if TYPE_CHECKING:
+    from mkchart.outcomes import ChartOutcome
+
+
+class ExitCode(IntEnum):
+    """The exit codes, the same for every command; docs/answers.md lists them (a test
+    keeps that table equal to this one)."""
+
+    OK = 0
+    """Done: written, current, or nothing to do."""
+    DRIFT = 1
+    """`regen --check` found drift, or a regeneration left conflict markers to resolve."""
+    BAD_INPUT = 2
+    """Input refused (answers, files, folders, options) or the OS refused a write; nothing
+    of the refused chart was written. `batch --keep-going` and a `regen` of several
+    folders still write the charts that were fine."""
+    INTERRUPTED = 130
+    """Ctrl-C, end of input or "no" at the confirmation of a session; nothing was written."""
 
 
 class MkchartError(Exception):
     """Base class: a problem the user can fix. Never raised for a bug."""
 
-    exit_code = EXIT_BAD_INPUT
+    exit_code: ExitCode = ExitCode.BAD_INPUT
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
@@ -30,7 +47,7 @@ class MkchartError(Exception):
         return self.message if not self.hint else f"{self.message}\n  {self.hint}"
 
 
-class InvalidAnswer(MkchartError):
+class AnswerError(MkchartError):
     """Raised when one answer breaks a rule: the message names the key and the rule."""
 
     def __init__(self, key: str, rule: str, hint: str | None = None) -> None:
@@ -39,10 +56,10 @@ class InvalidAnswer(MkchartError):
         self.rule = rule
 
 
-class InvalidAnswers(MkchartError):
-    """Raised when several answers are wrong at once; each problem is listed."""
+class AnswersError(MkchartError):
+    """Raised when answers are wrong; each problem is listed, all at once."""
 
-    def __init__(self, problems: list[InvalidAnswer], source: str | None = None) -> None:
+    def __init__(self, problems: list[AnswerError], source: str | None = None) -> None:
         self.problems = problems
         head = f"{source}: " if source else ""
         if len(problems) == 1:
@@ -54,7 +71,7 @@ class InvalidAnswers(MkchartError):
         super().__init__(message)
 
 
-class MissingAnswers(MkchartError):
+class MissingAnswersError(MkchartError):
     """Raised without a terminal when required answers have no value and no default."""
 
     def __init__(self, keys: list[str], notes: list[str] | None = None) -> None:
@@ -68,29 +85,52 @@ class MissingAnswers(MkchartError):
 
 
 class AnswersFileError(MkchartError):
-    """Raised when an answers file cannot be read: missing, unreadable or not YAML."""
+    """Raised when a file of answers (--answers, a services file, a chart's .mkchart.yaml)
+    cannot be read: missing, unreadable, not YAML, or not shaped as mkchart writes it."""
 
 
-class TargetExists(MkchartError):
-    """Raised when the output directory exists and --force was not given."""
+class TargetExistsError(MkchartError):
+    """Raised when the chart's folder exists (or is not a folder) and --force was not given."""
 
 
 class UsageError(MkchartError):
-    """Raised for a malformed option, such as a --set without '='."""
+    """Raised for a malformed option, such as a --set without '=', or an output folder
+    that cannot be made or written."""
 
 
-class WriteFailed(MkchartError):
+class WriteError(MkchartError):
     """Raised when the operating system refuses a write (a file where a folder must be, no
     space, no permission); everything the call had written is put back first."""
 
 
-class NotAChart(MkchartError):
-    """Raised when a directory given to regen/package holds no mkchart answers file."""
+class NotAChartError(MkchartError):
+    """Raised when a folder given to regen, lint or package holds no chart mkchart knows."""
 
 
-class Interrupted(MkchartError):
-    """Raised when the user presses Ctrl-C or closes input in an interactive session."""
+class InterruptError(MkchartError):
+    """Raised when the user presses Ctrl-C, closes input or says no in a session."""
 
-    exit_code = EXIT_INTERRUPTED
+    exit_code = ExitCode.INTERRUPTED
 
 
+class BatchError(MkchartError):
+    """Raised when entries of a services file are invalid and --keep-going was not given;
+    `outcomes` lists every refused entry for the JSON document."""
+
+    def __init__(self, message: str, hint: str, outcomes: list[ChartOutcome]) -> None:
+        super().__init__(message, hint)
+        self.outcomes = outcomes
+
+
+class HelmMissingError(MkchartError):
+    """Raised when lint or package needs the Helm engine and helm-python-sdk is not installed."""
+
+
+class LintError(MkchartError):
+    """Raised by package when `helm lint --strict` reports errors or warnings, or when Helm
+    refuses to package the chart; nothing is written."""
+
+
+def outcomes_of(error: BaseException) -> list[Any]:
+    """The per-chart outcomes an error carries for the JSON document (batch), else none."""
+    return list(error.outcomes) if isinstance(error, BatchError) else []

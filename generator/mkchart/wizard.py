@@ -1,29 +1,33 @@
-"""The interactive session of `mkchart new`: which questions, their defaults, their answers.
+"""The interactive session of `mkchart new`: it only gathers answers.
 
-Everything except `run()` is a pure function of a `Session`, so the tests check the
-logic without a terminal. Defaults come from `answers.layered()` with the answers given so
-far as a layer, so choosing a server type changes the defaults of the questions after it;
-typed answers are checked by `answers.check_answer()`, the rules `resolve()` applies.
+Which questions, their defaults, their answers: everything except `run()` is a pure
+function of a `Session`, so the tests check the logic without a terminal. Defaults come
+from `layered()` with the answers typed so far as the prompt layer, so choosing a server
+type changes the defaults of the questions after it; typed answers are checked by
+`check_answer()`, the rules `resolve()` applies. `run()` ends with a confirmed plan;
+`mkchart.new.create` writes it, as for every other way into `new`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import shlex
 import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from mkchart import profiles
-from mkchart.answers import Tree, check_answer, deep_merge, keys, layered, lookup, parse_text, resolve, to_tree
-from mkchart.errors import Interrupted, InvalidAnswer, InvalidAnswers, MissingAnswers
+from mkchart.answers import profiles
+from mkchart.answers.layers import Layers, layered
+from mkchart.answers.resolve import Resolved, check_answer, parse_text, resolve
+from mkchart.answers.schema import keys
+from mkchart.answers.tree import Tree, deep_merge, lookup, put, to_tree
+from mkchart.console import chart_path
+from mkchart.errors import AnswerError, AnswersError, InterruptError, MissingAnswersError
 from mkchart.i18n import has, t
-from mkchart.nextsteps import chart_path, next_steps
-
-if TYPE_CHECKING:
-    from mkchart.generate import Layers
+from mkchart.inputs import Given, read_config_files, read_config_paths
+from mkchart.new import Plan, plan_chart
+from mkchart.write import check_target
 
 SOURCES = ("env", "args", "files", "none")
 SOURCE_KEYS = {"env": "config.env", "args": "config.args", "files": "config.files"}
@@ -47,26 +51,27 @@ class Session:
     set_layer: Tree = field(default_factory=dict)
     source: str | None = None
     files_base: Path = field(default_factory=Path.cwd)
-    files_confine: Path | None = None  # see generate.Layers
-    asked: Tree = field(default_factory=dict)
+    files_confine: Path | None = None  # see inputs.Given
+    asked: Tree = field(default_factory=dict)  # the prompt layer
     sources: tuple[str, ...] = ()  # the config sources chosen in this session
 
     @classmethod
-    def from_layers(cls, layers: Layers) -> Session:
+    def from_given(cls, given: Given) -> Session:
+        layers = given.layers
         # A name from --answers/--set counts as given, like the NAME argument.
-        name = layers.name if layers.name is not None else deep_merge(layers.file_layer, layers.set_layer).get("name")
-        return cls(name, layers.file_layer, layers.set_layer, layers.source, layers.files_base,
-                   layers.files_confine)
+        name = layers.name if layers.name is not None else layers.given().get("name")
+        return cls(name, layers.file, layers.set, given.source, given.files_base, given.files_confine)
 
     def given(self) -> Tree:
         return deep_merge(self.file_layer, self.set_layer)
 
-    def typed_layer(self) -> Tree:
-        # Typed answers only fill keys that --set left open, so they can sit under it.
-        return deep_merge(self.asked, self.set_layer)
+    def layers(self, typed: bool = True) -> Layers:
+        """The session's layers: the given ones, and (with `typed`) the answers typed so
+        far, which only fill keys that --set left open."""
+        return Layers(file=self.file_layer, prompt=self.asked if typed else {}, set=self.set_layer, name=self.name)
 
     def tree(self) -> Tree:
-        return layered(self.name, self.file_layer, self.typed_layer(), self.source)[0]
+        return layered(self.layers(), self.source)[0]
 
 
 Applies = Callable[[Session, Tree], bool]
@@ -167,14 +172,7 @@ def default(q: Question, session: Session) -> Any:
     if q.key == "config.sources":
         return tuple(s for s, path in SOURCE_KEYS.items() if lookup(tree, path)) or ("none",)
     value = lookup(tree, q.key)
-    if value is not None:
-        return value
-    f = keys()[q.key].field
-    if f.default is not dataclasses.MISSING:
-        return f.default
-    if f.default_factory is not dataclasses.MISSING:
-        return f.default_factory()
-    return None
+    return value if value is not None else keys()[q.key].default()
 
 
 def show(q: Question, value: Any) -> str:
@@ -202,7 +200,7 @@ def pick(key: str, text: str, options: tuple[str, ...], spellings: Mapping[str, 
         return options[int(text) - 1]
     if text in spellings:
         return spellings[text]
-    raise InvalidAnswer(key, t("w.bad_choice", count=len(options), names=", ".join(options)))
+    raise AnswerError(key, t("w.bad_choice", count=len(options), names=", ".join(options)))
 
 
 def yes_no(key: str, text: str) -> bool:
@@ -211,16 +209,16 @@ def yes_no(key: str, text: str) -> bool:
         return True
     if lowered in _NO or lowered == t("w.no"):
         return False
-    raise InvalidAnswer(key, t("w.bad_yes_no"))
+    raise AnswerError(key, t("w.bad_yes_no"))
 
 
 def parse(q: Question, text: str, session: Session) -> Any:
-    """The typed text as a checked value; raises `InvalidAnswer` saying what is wrong."""
+    """The typed text as a checked value; raises `AnswerError` saying what is wrong."""
     text = text.strip() or show(q, default(q, session))
     if q.key == "config.sources":
         picked = tuple(dict.fromkeys(pick(q.key, item, SOURCES) for item in text.replace(",", " ").split()))
         if "none" in picked and len(picked) > 1:
-            raise InvalidAnswer(q.key, t("w.bad_none"))
+            raise AnswerError(q.key, t("w.bad_none"))
         return tuple(s for s in picked if s != "none")
     if q.key == "serverType":
         return pick(q.key, text, tuple(profiles.all_profiles()), profiles.type_spellings())
@@ -232,7 +230,7 @@ def parse(q: Question, text: str, session: Session) -> Any:
         try:
             raw: Any = tuple(shlex.split(text))
         except ValueError as error:
-            raise InvalidAnswer(q.key, str(error)) from None
+            raise AnswerError(q.key, str(error)) from None
     else:
         raw = parse_text(q.key, text)
     value = check_answer(q.key, raw)
@@ -242,11 +240,9 @@ def parse(q: Question, text: str, session: Session) -> Any:
 
 
 def _check_files_exist(paths: tuple[str, ...], base: Path) -> None:
-    from mkchart.generate import read_config_paths
-
     try:
         read_config_paths(paths, base)
-    except InvalidAnswers as error:
+    except AnswersError as error:
         raise error.problems[0] from None
 
 
@@ -256,14 +252,10 @@ def record(q: Question, value: Any, session: Session) -> None:
     elif q.key == "config.sources":
         session.sources = value
     else:
-        node = session.asked
-        *parents, leaf = q.key.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
+        put(session.asked, q.key, value)
 
 
-def one_line(problem: InvalidAnswer) -> str:
+def one_line(problem: AnswerError) -> str:
     """A refused answer explained on one line."""
     return f"{problem.key}: {problem.rule}" + (f" ({problem.hint})" if problem.hint else "")
 
@@ -329,7 +321,7 @@ def ask_until_valid(q: Question, session: Session, ask: Ask, say: Say) -> Any:
     while True:
         try:
             return parse(q, ask(prompt(q, shown)), session)
-        except InvalidAnswer as problem:
+        except AnswerError as problem:
             say(f"  ! {one_line(problem)}")
 
 
@@ -338,18 +330,18 @@ def check_given(session: Session) -> None:
     if session.name is None:
         return
     try:
-        resolve(session.name, session.file_layer, session.set_layer, session.source)
-    except MissingAnswers:
+        resolve(session.layers(typed=False), session.source)
+    except MissingAnswersError:
         pass  # the questions are there to fill these
 
 
-def resolve_asking_again(session: Session, ask: Ask, say: Say) -> Any:
+def resolve_asking_again(session: Session, ask: Ask, say: Say) -> Resolved:
     """Resolve the answers; a rule between answers that fails (a request over its limit)
     is explained and its question asked again, as a single bad answer would be."""
     while True:
         try:
-            return resolve(session.name, session.file_layer, session.typed_layer(), session.source)
-        except InvalidAnswers as error:
+            return resolve(session.layers(), session.source)
+        except AnswersError as error:
             owners = [next((q for q in QUESTIONS if p.key == q.key or p.key.startswith(q.key + ".")), None)
                       for p in error.problems]
             given = [q for q in owners if q is not None
@@ -364,11 +356,19 @@ def resolve_asking_again(session: Session, ask: Ask, say: Say) -> Any:
                 record(q, ask_until_valid(q, session, ask, say), session)
 
 
-def run(session: Session, output_dir: Path, force: bool, ask: Ask, say: Say) -> Path:
-    """Ask, summarise, confirm, write. Ctrl-C and end of input propagate to the caller."""
-    from mkchart.generate import new_chart, plan_chart, read_config_files
-    from mkchart.write import check_target
+def confirm(ask: Ask, say: Say) -> None:
+    """Ask to write; "no" ends the session like Ctrl-C (`InterruptError`, nothing written)."""
+    while True:
+        try:
+            if not yes_no("confirm", ask(f"{t('w.confirm')} [{t('w.yes')}]: ") or t("w.yes")):
+                raise InterruptError(t("w.cancelled"))
+            return
+        except AnswerError:
+            say(f"  ! {t('w.bad_yes_no')}")
 
+
+def run(session: Session, output_dir: Path, force: bool, ask: Ask, say: Say) -> Plan:
+    """Ask, summarise, confirm: the plan to write. Ctrl-C and end of input propagate."""
     say(t("w.intro", for_name=t("w.for_name", name=session.name) if session.name else ""))
     check_given(session)
     for q in QUESTIONS:
@@ -376,28 +376,17 @@ def run(session: Session, output_dir: Path, force: bool, ask: Ask, say: Say) -> 
             record(q, ask_until_valid(q, session, ask, say), session)
         if q.key == "name":
             check_given(session)
+            # Before twenty questions, not after: the folder must be free.
             check_target(output_dir / str(session.name), force)
     resolved = resolve_asking_again(session, ask, say)
     plan = plan_chart(resolved, read_config_files(resolved.answers, session.files_base, session.files_confine))
     name = resolved.answers.name
-    target = output_dir / name
     say("")
     say(f"{t('w.summary')} ({name}):")
     for line in summary(session, to_tree(resolved.answers)):
         say(line)
-    say(t("w.files", target=chart_path(target)))
+    say(t("w.files", target=chart_path(output_dir / name)))
     for line in file_lines(list(plan.files)):
         say(line)
-    while True:
-        try:
-            if not yes_no("confirm", ask(f"{t('w.confirm')} [{t('w.yes')}]: ") or t("w.yes")):
-                raise Interrupted(t("w.cancelled"))
-            break
-        except InvalidAnswer:
-            say(f"  ! {t('w.bad_yes_no')}")
-    written = new_chart(plan, output_dir, force=force)
-    say(t("w.wrote", name=name, count=len(plan.files), target=written))
-    say("")
-    for line in next_steps(name, chart_path(target)):
-        say(line)
-    return written
+    confirm(ask, say)
+    return plan

@@ -8,17 +8,17 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from mkchart.errors import TargetExists, UsageError, WriteFailed
+from mkchart.errors import TargetExistsError, UsageError, WriteError
 from mkchart.i18n import t
 
 # Folders every chart has even when empty (Helm's layout; git cannot hold empty folders).
 ALWAYS_DIRS = ("charts",)
 
 
-def _write_failed(error: OSError, where: Path) -> WriteFailed:
+def _write_error(error: OSError, where: Path) -> WriteError:
     """The OS's refusal as a user error: the path it names (else `where`) and its reason."""
     path = error.filename if error.filename is not None else where
-    return WriteFailed(t("e.write.failed", path=path, reason=error.strerror or error),
+    return WriteError(t("e.write.failed", path=path, reason=error.strerror or error),
                        t("e.write.failed.hint", where=where))
 
 
@@ -35,9 +35,9 @@ def check_target(target: Path, force: bool = False) -> None:
     """Refuse a target that exists (unless `force`), before any work is done for it."""
     if target.exists() or target.is_symlink():
         if not target.is_dir() or target.is_symlink():
-            raise TargetExists(t("e.target.not_folder", target=target), t("e.target.not_folder.hint"))
+            raise TargetExistsError(t("e.target.not_folder", target=target), t("e.target.not_folder.hint"))
         if not force:
-            raise TargetExists(t("e.target.exists", target=target), t("e.target.exists.hint"))
+            raise TargetExistsError(t("e.target.exists", target=target), t("e.target.exists.hint"))
 
 
 def write_new_chart(target: Path, files: Mapping[str, bytes], force: bool = False) -> None:
@@ -61,7 +61,7 @@ def write_new_chart(target: Path, files: Mapping[str, bytes], force: bool = Fals
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".mkchart-new", dir=parent))
     except OSError as error:
-        raise _write_failed(error, target) from None
+        raise _write_error(error, target) from None
     backup: Path | None = None
     try:
         _fill(staging, files)
@@ -76,13 +76,13 @@ def write_new_chart(target: Path, files: Mapping[str, bytes], force: bool = Fals
         if backup is not None and backup.exists() and not target.exists():
             os.rename(backup, target)
         if isinstance(error, OSError):
-            raise _write_failed(error, target) from None
+            raise _write_error(error, target) from None
         raise
     if backup is not None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
-def _inside(chart: Path, relative: str) -> Path:
+def _path_in_chart(chart: Path, relative: str) -> Path:
     """CHART/relative, refused unless it stays inside the chart (symlinks included)."""
     target = chart / relative
     root = chart.resolve()
@@ -104,11 +104,11 @@ def update_files(chart: Path, changes: Mapping[str, bytes | None]) -> None:
     try:
         _update_files(chart, changes)
     except OSError as error:
-        raise _write_failed(error, chart) from None
+        raise _write_error(error, chart) from None
 
 
 def _update_files(chart: Path, changes: Mapping[str, bytes | None]) -> None:
-    targets = {relative: _inside(chart, relative) for relative in changes}
+    targets = {relative: _path_in_chart(chart, relative) for relative in changes}
     staged: dict[str, Path] = {}
     backups: dict[Path, Path] = {}
     made_dirs: list[Path] = []

@@ -67,6 +67,23 @@ def load_round_trip(text: str) -> Any:
     return _round_trip().load(text)
 
 
+def plain(node: Any) -> Any:
+    """A round-trip node as plain dicts, lists and scalars, for validation and comparison."""
+    if isinstance(node, dict):
+        return {str(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return node
+
+
 def dump_round_trip(data: Any) -> str:
     buffer = io.StringIO()
     _round_trip().dump(data, buffer)

@@ -84,7 +84,7 @@ MESSAGES: dict[str, str] = {
     "w.on": "yes",
     "w.off": "no",
     "w.empty": "(empty)",
-    # --- rules (mkchart.validators, mkchart.naming): what a value breaks ---
+    # --- rules (mkchart.answers.rules, mkchart.answers.names): what a value breaks ---
     "v.name.empty": "must not be empty",
     "v.name.too_long": "must be at most {max} characters (it has {length})",
     "v.name.start": "must start with a lowercase letter a-z",
@@ -186,7 +186,7 @@ MESSAGES: dict[str, str] = {
     "e.option_choice": "{option} {value}: must be one of {choices}",
     "e.write.outside": "{target}: outside the chart folder {chart}",
     "e.write.outside.hint": "mkchart writes only inside the chart; check for a symlinked folder or a path with '..'",
-    # --- a chart's .mkchart.yaml (mkchart.answersfile, mkchart.migrate) ---
+    # --- a chart's .mkchart.yaml (mkchart.record, mkchart.migrations) ---
     "a.problem": "{path}: {problem}",
     "a.problem.hint": "fix it by hand (docs/regeneration.md describes the file), or restore it from version control",
     "a.no_folder": "{path}: no such folder",
@@ -243,7 +243,7 @@ MESSAGES: dict[str, str] = {
     "b.invalid": "{path}: {count} of the services are invalid; nothing was written:",
     "b.invalid.hint": "fix them, or add --keep-going to write the valid ones",
     "b.summary": "{total} services: {counts}",
-    # --- package and lint (mkchart.package, mkchart.cli) ---
+    # --- package and lint (mkchart.helm, mkchart.cli) ---
     "p.no_helm": "this command needs the Helm engine, which is not installed",
     "p.no_helm.hint": "install it with: pip install 'mkchart[helm]' (the helm-python-sdk package, Helm v4 inside)",
     "p.not_chart": "{chart}: no {file} here",

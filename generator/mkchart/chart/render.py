@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from mkchart.context import chart_context
-from mkchart.layout import CONFIG_FILES_DIR
-from mkchart.model import Answers
-from mkchart.resources import skeleton_dir
+from mkchart.answers.model import Answers
+from mkchart.chart.context import chart_context
+from mkchart.chart.layout import config_copy
+from mkchart.data import skeleton_dir
 
 Rendered = dict[str, bytes]
-
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class _Template:
 @cache
 def _skeleton() -> tuple[_Template, ...]:
     """Every file of chart-skeleton/ as a compiled template, loaded once per process."""
-    from mkchart import skeleton
+    from mkchart.chart import skeleton
 
     env, names = skeleton.load(skeleton_dir())
     start = env.variable_start_string
@@ -52,7 +51,7 @@ def render(answers: Answers, config_files: dict[str, bytes] | None = None) -> Re
         path = template.path if isinstance(template.path, str) else template.path.render(context)
         rendered[path] = template.body.render(context).encode("utf-8")
     for name, content in config_files.items():
-        rendered[f"{CONFIG_FILES_DIR}/{name}"] = content
+        rendered[config_copy(name)] = content
     return rendered
 
 
@@ -62,4 +61,3 @@ def cookiecutter_defaults(answers: Answers) -> dict[str, Any]:
     settings = json.loads((skeleton_dir() / "cookiecutter.json").read_text(encoding="utf-8"))
     private = {k: v for k, v in settings.items() if k.startswith("_")}
     return {**chart_context(answers, []), **private}
-

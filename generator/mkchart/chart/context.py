@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mkchart import __version__, profiles
-from mkchart.answers import to_tree
-from mkchart.model import Answers
+from mkchart import __version__
+from mkchart.answers import profiles
+from mkchart.answers.tree import to_tree
+from mkchart.answers.model import Answers
 
 
 def chart_context(answers: Answers, config_files: list[str]) -> dict[str, Any]:

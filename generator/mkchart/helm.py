@@ -1,5 +1,5 @@
-"""`mkchart package`: lint a chart strictly and build the `.tgz` Helm would, with the real
-Helm engine (the optional `helm` extra: `pip install 'mkchart[helm]'`)."""
+"""`mkchart lint` and `mkchart package`, with the real Helm engine (the optional `helm`
+extra: `pip install 'mkchart[helm]'`): a strict lint, then the `.tgz` Helm would build."""
 
 from __future__ import annotations
 
@@ -7,24 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mkchart.errors import MkchartError, NotAChart, UsageError
+from mkchart.chart.layout import CHART_YAML
+from mkchart.errors import ExitCode, HelmMissingError, LintError, NotAChartError, UsageError
 from mkchart.i18n import t
-from mkchart.layout import CHART_YAML
-
-
-class HelmEngineMissing(MkchartError):
-    """Raised when a command needs the Helm engine and helm-python-sdk is not installed."""
-
-
-class LintFailed(MkchartError):
-    """Raised when `helm lint --strict` reports errors or warnings; nothing is packaged."""
-
+from mkchart.outcomes import ChartOutcome, Status
+from mkchart.regen.textmerge import has_markers
 
 def _helm() -> Any:
     try:
         import helm_python
     except ImportError:
-        raise HelmEngineMissing(t("p.no_helm"), t("p.no_helm.hint")) from None
+        raise HelmMissingError(t("p.no_helm"), t("p.no_helm.hint")) from None
     return helm_python
 
 
@@ -34,12 +27,20 @@ class LintReport:
     problems: tuple[str, ...]  # errors and warnings, "path: message"
     notes: tuple[str, ...]  # informational findings
 
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.BAD_INPUT if self.problems else ExitCode.OK
+
+    def outcome(self) -> ChartOutcome:
+        """A clean lint changes nothing: `unchanged`; any problem: `refused`."""
+        status = Status.REFUSED if self.problems else Status.UNCHANGED
+        return ChartOutcome(self.chart.resolve().name, str(self.chart), status, errors=list(self.problems),
+                            notes=list(self.notes))
+
 
 def _conflicted(chart: Path) -> list[str]:
     """Files still holding regen's conflict markers: Helm may lint them clean (in NOTES.txt,
     in a comment), but they must never ship."""
-    from mkchart.textmerge import has_markers
-
     found = []
     for path in sorted(chart.rglob("*")):
         if not path.is_symlink() and path.is_file() and path.stat().st_size < 4 * 1024 * 1024:
@@ -70,7 +71,7 @@ def lint(chart: Path) -> LintReport:
     """`helm lint --strict` with the real engine, plus: no unresolved conflict markers."""
     helm = _helm()
     if not (chart / CHART_YAML).is_file():
-        raise NotAChart(t("p.not_chart", chart=chart, file=CHART_YAML), t("p.not_chart.hint"))
+        raise NotAChartError(t("p.not_chart", chart=chart, file=CHART_YAML), t("p.not_chart.hint"))
     # Checked before Helm, which would follow an outward link through the whole disk.
     problems = [t("p.link_outside", path=path) for path in _links_outside(chart)]
     if problems:
@@ -91,7 +92,7 @@ def package(chart: Path, destination: Path | None = None) -> Path:
     destination = destination or chart.resolve().parent
     report = lint(chart)
     if report.problems:
-        raise LintFailed(
+        raise LintError(
             t("p.lint_failed", chart=chart, count=len(report.problems), problems="; ".join(report.problems)),
             t("p.lint_failed.hint"),
         )
@@ -102,4 +103,4 @@ def package(chart: Path, destination: Path | None = None) -> Path:
     try:
         return Path(helm.package(str(chart), destination=str(destination))).absolute()
     except helm.HelmError as exc:
-        raise LintFailed(t("p.helm_failed", chart=chart, error=exc)) from None
+        raise LintError(t("p.helm_failed", chart=chart, error=exc)) from None

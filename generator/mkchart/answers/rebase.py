@@ -1,16 +1,17 @@
-"""When the server type or the name changes, the answers that only echoed the old
+"""Rebasing answers on a new name or server type: the answers that only echoed the old
 profile or the old name follow the new one; answers the user chose stay."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from mkchart import profiles
-from mkchart.answers import deep_merge, keys, name_layer
-from mkchart.model import Answers
-from mkchart.naming import split_name
+from mkchart.answers import profiles
+from mkchart.answers.layers import name_layer
+from mkchart.answers.model import Answers
+from mkchart.answers.names import split_name
+from mkchart.answers.schema import keys
+from mkchart.answers.tree import Tree, deep_merge, put
 
 
 def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -24,14 +25,10 @@ def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
-    tree: dict[str, Any] = {}
+def _unflatten(flat: Mapping[str, Any]) -> Tree:
+    tree: Tree = {}
     for path, value in flat.items():
-        node = tree
-        *parents, leaf = path.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
+        put(tree, path, value)
     return tree
 
 
@@ -39,15 +36,13 @@ def _builtin_defaults() -> dict[str, Any]:
     """The model's own defaults by dotted key, shaped as the answers file writes them."""
     found: dict[str, Any] = {}
     for path, key in keys().items():
-        if key.field.default is not dataclasses.MISSING:
-            value = key.field.default
+        if not key.required:
+            value = key.default()
             found[path] = list(value) if isinstance(value, tuple) else value
-        elif key.field.default_factory is not dataclasses.MISSING:
-            found[path] = key.field.default_factory()
     return found
 
 
-def follow_defaults(old: Answers, stored: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+def rebase(old: Answers, stored: Mapping[str, Any], changes: Mapping[str, Any]) -> Tree:
     """`stored` without the answers that equal what the old name and profile implied,
     when `changes` give a new name or server type; otherwise `stored` as it is."""
     new_type = changes.get("serverType")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mkchart import validators as v
+from mkchart.answers import rules as v
 
 PROBE_STYLES = ("http", "tcp", "exec")
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mkchart.textmerge import Merged, conflict_lines
+from mkchart import yamlio
+from mkchart.regen.textmerge import Merged, conflict_lines
 
 _MISSING = object()
 
@@ -77,12 +78,6 @@ class _Doc:
 
     def text(self, first: int, last: int) -> list[str]:
         return self.lines[first:last + 1]
-
-
-def _plain(node: Any) -> Any:
-    from mkchart.answersfile import _plain as plain
-
-    return plain(node)
 
 
 def _is_block_map(node: Any) -> bool:
@@ -153,7 +148,7 @@ class _Merger:
             if all(_is_block_map(v) for v in (vb, vo, vt)):
                 self.merge_map((vb, vo, vt), (bb[key].end, ob[key].end, tb[key].end))
                 continue
-            pb, po, pt = (_MISSING if v is _MISSING else _plain(v) for v in (vb, vo, vt))
+            pb, po, pt = (_MISSING if v is _MISSING else yamlio.plain(v) for v in (vb, vo, vt))
             if pt == pb or po == pt:
                 continue
             if po == pb and pt is _MISSING:
@@ -234,8 +229,6 @@ class _Merger:
 
 def _load(text: str) -> _Doc | None:
     from ruamel.yaml.error import YAMLError
-
-    from mkchart import yamlio
 
     try:
         root = yamlio.load_round_trip(text)

@@ -1,4 +1,4 @@
-"""What regen tells people: a line per file, a unified diff, a one-line summary.
+"""regen's report for people: a line per file, a unified diff, a one-line summary.
 
 The action words (update, merge, ...) stay English in every language: scripts parse them.
 """
@@ -9,7 +9,7 @@ import difflib
 from collections import Counter
 
 from mkchart.i18n import t
-from mkchart.regen import UNCHANGED, RegenPlan
+from mkchart.regen.plan import Action, RegenPlan
 
 
 def _text(content: bytes | None) -> list[str]:
@@ -32,13 +32,13 @@ def unified_diff(plan: RegenPlan) -> str:
     return "".join(chunks)
 
 
-def file_lines(plan: RegenPlan, everything: bool = False) -> list[str]:
+def change_lines(plan: RegenPlan, everything: bool = False) -> list[str]:
     """`  update  values.yaml` lines: the files regen changes (or, with everything, all)."""
     return [f"  {c.action:<9} {c.path}" + (f"  ({c.note})" if c.note else "")
-            for c in plan.files if everything or c.action != UNCHANGED]
+            for c in plan.files if everything or c.action != Action.UNCHANGED]
 
 
-def summary(plan: RegenPlan, written: bool = False) -> str:
+def summary_line(plan: RegenPlan, written: bool = False) -> str:
     """`NAME: 2 file(s) to change (12 unchanged, 2 update)`; with `written`, once applied."""
     counts = Counter(c.action for c in plan.files)
     parts = ", ".join(f"{n} {action}" for action, n in sorted(counts.items()))

@@ -7,7 +7,8 @@ only when their fingerprint (jinja2's version, the delimiters and every template
 source) matches this installation; otherwise the skeleton is compiled from source, with
 jinja's bytecode cache in the user's cache folder.
 
-This module imports nothing from mkchart: the build hook loads it by path.
+This module imports nothing from mkchart: the build hook loads it by path (so it
+finds the template folder itself rather than asking `mkchart.data`).
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def compile_into(root: Path, target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     env = environment(root, FileSystemLoader(project_dir(root)))
     env.compile_templates(str(target), zip=None, ignore_errors=False, log_function=lambda _: None)
-    (target / "__init__.py").write_text("# Templates compiled from chart-skeleton/ (mkchart.skeleton).\n")
+    (target / "__init__.py").write_text("# Templates compiled from chart-skeleton/ (mkchart.chart.skeleton).\n")
     (target / FINGERPRINT_FILE).write_text(fingerprint(root) + "\n")
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
+from mkchart.data import HELMIGNORE
+
 CHART_YAML = "Chart.yaml"
 VALUES_YAML = "values.yaml"
-HELMIGNORE = ".helmignore"
 CHARTS_DIR = "charts"
 CHARTS_KEEP = "charts/.gitkeep"
 HELPERS = "templates/_helpers.tpl"
@@ -26,3 +29,14 @@ SKELETON_FILES = (
     HELMIGNORE, CHART_YAML, CHARTS_KEEP, NOTES, HELPERS, CONFIGMAP, DEPLOYMENT, INGRESS, PVC,
     SECRET, SERVICE, SERVICE_ACCOUNT, TEST_CONNECTION, VALUES_YAML,
 )
+
+
+def config_copy(name: str) -> str:
+    """The chart's copy of the config file called `name`: files/config/NAME."""
+    return f"{CONFIG_FILES_DIR}/{name}"
+
+
+def config_name(path: str) -> str:
+    """The file name of a `config.files` entry (`conf/app.conf` -> `app.conf`): the name of
+    its copy in the chart and of its key in the ConfigMap."""
+    return PurePath(path).name

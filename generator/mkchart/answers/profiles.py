@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from mkchart import yamlio
-from mkchart.resources import profiles_dir
+from mkchart.data import profiles_dir
 
 GENERIC = "generic"
 

@@ -1,4 +1,4 @@
-"""The chart's own answers file, `.mkchart.yaml`: what it was generated from.
+"""The chart's record, `.mkchart.yaml`: the answers it was generated from, and hashes.
 
 It holds the answers, the answers-format version, the mkchart version that last changed
 the chart, and under `generated:` the sha256 of every file as mkchart rendered it. That
@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from mkchart import ANSWERS_FORMAT, __version__, yamlio
-from mkchart.answers import to_tree
-from mkchart.errors import AnswersFileError, NotAChart
+from mkchart.answers.model import Answers
+from mkchart.answers.tree import to_tree
+from mkchart.chart.layout import ANSWERS_FILE
+from mkchart.errors import AnswersFileError, NotAChartError
 from mkchart.i18n import t
-from mkchart.layout import ANSWERS_FILE
-from mkchart.model import Answers
+from mkchart.migrations import migrate
 
 HEADER = """\
 # mkchart answers for {name}: the chart is generated from these.
@@ -89,11 +90,11 @@ def load(chart_dir: Path) -> Recorded:
     """Read CHART_DIR/.mkchart.yaml, migrating an older format; refuse anything else."""
     path = chart_dir / ANSWERS_FILE
     if not chart_dir.is_dir():
-        raise NotAChart(t("a.no_folder", path=chart_dir), t("a.no_folder.hint"))
+        raise NotAChartError(t("a.no_folder", path=chart_dir), t("a.no_folder.hint"))
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise NotAChart(t("a.missing", path=path, name=chart_dir.resolve().name), t("a.missing.hint")) from None
+        raise NotAChartError(t("a.missing", path=path, name=chart_dir.resolve().name), t("a.missing.hint")) from None
     except OSError as exc:
         raise AnswersFileError(t("e.answers.unreadable", path=path, error=exc.strerror),
                                t("a.unreadable.hint")) from None
@@ -112,15 +113,13 @@ def load(chart_dir: Path) -> Recorded:
               writer=document["mkchart"].get("version", "?")),
             t("a.too_new.hint", version=__version__),
         )
-    from mkchart.migrate import migrate
-
     notes: list[str] = []
     round_trip = None
     if found < ANSWERS_FORMAT:
         # Migrate the round-trip document, so the comments survive when it is rewritten.
         round_trip = yamlio.load_round_trip(raw.decode("utf-8"))
         notes = migrate(round_trip, found)
-        document = _plain(round_trip)
+        document = yamlio.plain(round_trip)
     answers = document.get("answers")
     if not isinstance(answers, dict):
         raise _invalid(path, t("a.answers"))
@@ -131,24 +130,7 @@ def load(chart_dir: Path) -> Recorded:
         _safe_relative(k) and isinstance(v, str) and len(v) == 64 for k, v in generated.items()
     ):
         raise _invalid(path, t("a.generated"), t("a.generated.hint"))
-    return Recorded(path, raw, _plain(answers), dict(generated), found, notes, round_trip)
-
-
-def _plain(node: Any) -> Any:
-    """A round-trip node as plain dicts and lists, for validation and rendering."""
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, str):
-        return str(node)
-    if isinstance(node, bool):
-        return bool(node)
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    return node
+    return Recorded(path, raw, yamlio.plain(answers), dict(generated), found, notes, round_trip)
 
 
 def _set(target: Any, key: str, value: Any) -> None:
@@ -172,7 +154,7 @@ def _update(target: Any, new: Mapping[str, Any]) -> None:
         if isinstance(value, Mapping) and isinstance(target.get(key), dict):
             _update(target[key], value)
         elif key in target:
-            if _plain(target[key]) != value:
+            if yamlio.plain(target[key]) != value:
                 _set(target, key, value)
         else:
             if hasattr(target, "insert"):

@@ -1,4 +1,5 @@
-"""Rules for single answers. Each returns None when the value is fine, else the rule broken.
+"""The rules answers must keep: one function per rule of a single answer (None when the
+value is fine, else the rule broken), and `across` for rules between answers.
 
 The same functions serve every input path (flags, answers files, batch entries, the
 interactive session), so a rule is written exactly once.
@@ -8,11 +9,16 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from functools import cache
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
+from mkchart import data
+from mkchart.answers.names import name_problem
+from mkchart.errors import AnswerError
 from mkchart.i18n import t
-from mkchart.naming import name_problem
+
+if TYPE_CHECKING:
+    from mkchart.answers.model import Answers
 
 Check = Callable[[object], "str | None"]
 
@@ -112,38 +118,32 @@ def http_path(value: object) -> str | None:
     return t("v.http_path")
 
 
+def _items(value: object) -> Iterable[object]:
+    # Called only after the codec made the value a tuple or a mapping of strings.
+    assert isinstance(value, tuple | dict), value
+    return value
+
+
 def env_names(value: object) -> str | None:
-    for key in value:  # type: ignore[attr-defined]
-        if not _ENV_NAME.fullmatch(key):
+    for key in _items(value):
+        if not _ENV_NAME.fullmatch(str(key)):
             return t("v.env_name", key=key)
     return None
 
 
 def config_file_names(value: object) -> str | None:
     seen: set[str] = set()
-    for path in value:  # type: ignore[attr-defined]
+    for path in _items(value):
         base = str(path).replace("\\", "/").rsplit("/", 1)[-1]
         if not base or not _CONFIG_KEY.fullmatch(base):
             return t("v.config_file.chars", path=path)
         if base in seen:
             return t("v.config_file.twice", base=base)
-        ignored = next((p for p in _helmignored() if fnmatch.fnmatchcase(base, p)), None)
+        ignored = next((p for p in data.helmignore_patterns() if fnmatch.fnmatchcase(base, p)), None)
         if ignored:
             return t("v.config_file.ignored", base=base, pattern=ignored)
         seen.add(base)
     return None
-
-
-@cache
-def _helmignored() -> tuple[str, ...]:
-    """The chart's .helmignore patterns: Helm leaves files matching them out of the chart,
-    so a config file named like one would be copied and then silently never mounted."""
-    from mkchart.layout import HELMIGNORE
-    from mkchart.resources import skeleton_dir
-    from mkchart.skeleton import project_dir
-
-    lines = (project_dir(skeleton_dir()) / HELMIGNORE).read_text(encoding="utf-8").splitlines()
-    return tuple(line.strip().rstrip("/") for line in lines if line.strip() and not line.startswith("#"))
 
 
 def non_empty_list(value: object) -> str | None:
@@ -184,7 +184,34 @@ def timezone(value: object) -> str | None:
 
 
 def secret_names(value: object) -> str | None:
-    for item in value:  # type: ignore[attr-defined]
+    for item in _items(value):
         if subdomain_or_empty(item) or item == "":
             return t("v.secret_name", item=item)
     return None
+
+
+# Environment names the chart sets itself: a config.env entry of the same name would be
+# a duplicate in the container's env list, where the last one silently wins.
+RESERVED_ENV = ("TZ",)
+RESERVED_ENV_PREFIX = "MKCHART_ARG_"
+
+
+def across(answers: Answers) -> list[AnswerError]:
+    """Rules that involve more than one answer; each names the key to change."""
+    problems = []
+    for kind in ("cpu", "memory"):
+        request = getattr(answers.resources.requests, kind)
+        limit = getattr(answers.resources.limits, kind)
+        if quantity_value(request) > quantity_value(limit):
+            problems.append(AnswerError(f"resources.requests.{kind}",
+                                        t("v.request_over_limit", request=request, limit=limit, kind=kind)))
+    if answers.probe.timeoutSeconds >= answers.probe.periodSeconds:
+        problems.append(AnswerError("probe.timeoutSeconds", t("v.timeout_period", period=answers.probe.periodSeconds)))
+    if answers.ingress.enabled and not answers.ingress.host:
+        host = f"{answers.name}.{answers.ingress.domain}"
+        if not answers.ingress.domain or host_or_empty(host):
+            problems.append(AnswerError("ingress.host", t("v.ingress_host", host=host)))
+    for name in answers.config.env:
+        if name in RESERVED_ENV or name.startswith(RESERVED_ENV_PREFIX):
+            problems.append(AnswerError(f"config.env.{name}", t("v.env_reserved", name=name)))
+    return problems

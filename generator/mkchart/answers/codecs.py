@@ -1,0 +1,148 @@
+"""How each type of answer is read: one codec per type, for both kinds of input.
+
+`value` takes what YAML gave (an answers file, a batch entry, a chart's record) and
+`text` takes what was typed (`--set KEY=TEXT`, a prompt), so `image.tag=9.0` stays the
+string 9.0 and `replicas: "2"` is refused the same way from every source. Both raise
+`AnswerError` naming the key.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mkchart.answers.tree import Replace
+from mkchart.errors import AnswerError
+from mkchart.i18n import t
+
+_TRUE = ("true", "yes", "on", "1")
+_FALSE = ("false", "no", "off", "0")
+
+
+@dataclass(frozen=True)
+class Codec:
+    kind: str  # the type's name in messages: message id e.type.KIND
+    value: Callable[[Any, str], Any]  # (a YAML value, key) -> the typed value
+    text: Callable[[str, str], Any]  # (typed text, key) -> a value for `value`
+
+
+def _wrong(kind: str, raw: Any, path: str) -> AnswerError:
+    return AnswerError(path, t("e.type", type=t(f"e.type.{kind}"), value=repr(raw)))
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool)
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _is_int(raw: Any) -> bool:
+    return isinstance(raw, int) and not isinstance(raw, bool)
+
+
+def _str_value(raw: Any, path: str) -> str:
+    if isinstance(raw, str):
+        return raw
+    if _is_int(raw):
+        return str(raw)
+    if isinstance(raw, float):
+        # YAML read 1.10 as the number 1.1: the text the user meant is already lost.
+        raise AnswerError(path, t("e.yaml_number", value=repr(raw)),
+                          t("e.yaml_number.hint", key=path.rsplit(".", 1)[-1], raw=raw))
+    raise _wrong("str", raw, path)
+
+
+def _int_value(raw: Any, path: str) -> int:
+    if _is_int(raw):
+        return int(raw)
+    raise _wrong("int", raw, path)
+
+
+def _int_text(text: str, path: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise _wrong("int", text, path) from None
+
+
+def _bool_value(raw: Any, path: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    raise _wrong("bool", raw, path)
+
+
+def _bool_text(text: str, path: str) -> bool:
+    lowered = text.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise _wrong("bool", text, path)
+
+
+def _list_value(raw: Any, path: str) -> tuple[str, ...]:
+    if isinstance(raw, list | tuple) and all(_is_scalar(item) for item in raw):
+        return tuple(_scalar_text(item) for item in raw)
+    raise _wrong("list", raw, path)
+
+
+def _list_text(text: str, path: str) -> Any:
+    if text.startswith("["):
+        from mkchart import yamlio
+
+        value = yamlio.parse(text, f"--set {path}")
+        if not isinstance(value, list):
+            raise AnswerError(path, t("e.list"))
+        return value
+    return [item for item in text.split(",") if item != ""]
+
+
+def _map_value(raw: Any, path: str) -> dict[str, str]:
+    if isinstance(raw, Mapping) and all(_is_scalar(item) for item in raw.values()):
+        return {str(k): _scalar_text(item) for k, item in raw.items()}
+    raise _wrong("dict", raw, path)
+
+
+def _map_text(text: str, path: str) -> Replace:
+    pairs: dict[str, str] = {}
+    for item in filter(None, text.split(",")):
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise AnswerError(path, t("e.pairs", item=repr(item)), t("e.pairs.hint", path=path))
+        pairs[key] = value
+    return Replace(pairs)
+
+
+def _same(text: str, path: str) -> str:
+    return text
+
+
+CODECS: dict[Any, Codec] = {
+    str: Codec("str", _str_value, _same),
+    int: Codec("int", _int_value, _int_text),
+    bool: Codec("bool", _bool_value, _bool_text),
+    tuple: Codec("list", _list_value, _list_text),
+    dict: Codec("dict", _map_value, _map_text),
+}
+
+
+def _optional(inner: Codec) -> Codec:
+    """Empty is allowed: None from YAML, or empty text."""
+    return Codec(inner.kind,
+                 lambda raw, path: None if raw is None else inner.value(raw, path),
+                 lambda text, path: None if text == "" else inner.text(text, path))
+
+
+def codec(tp: Any) -> Codec:
+    """The codec of a leaf type of the model: str, int, bool, X | None, tuple, dict."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        (inner,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+        return _optional(codec(inner))
+    return CODECS[typing.get_origin(tp) or tp]

@@ -1,0 +1,141 @@
+"""From layers to one validated `Answers`, every problem collected; and `--set` parsing.
+
+Every path into mkchart (flags, answers file, batch entry, prompt, a chart's record)
+ends here, so each rule is applied the same way whatever the source.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mkchart.answers import rules
+from mkchart.answers.codecs import codec
+from mkchart.answers.layers import Layers, layered
+from mkchart.answers.model import Answers
+from mkchart.answers.schema import Key, hints, is_model, is_required, keys
+from mkchart.answers.tree import Tree, put
+from mkchart.errors import AnswerError, AnswersError, MissingAnswersError, UsageError
+from mkchart.i18n import t
+
+
+@dataclass(frozen=True)
+class Resolved:
+    answers: Answers
+    notes: tuple[str, ...]  # things worth telling the user, such as a generic profile
+
+
+def _unknown_key(path: str, known: list[str]) -> AnswerError:
+    name = path.rsplit(".", 1)[-1]
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = t("e.did_you_mean", close=close[0]) if close else t("e.known_keys", keys=", ".join(known))
+    return AnswerError(path, t("e.unknown_key"), t("e.unknown_key.hint", hint=hint))
+
+
+def _leaf(key: Key, raw: Any) -> Any:
+    """One leaf value converted and checked by its rule and choices; raises `AnswerError`."""
+    value = codec(key.type).value(raw, key.path)
+    check = key.check
+    problem = check(value) if check and value is not None else None
+    if problem is None and key.choices and value not in key.choices:
+        problem = rules.one_of(key.choices)
+    if problem:
+        raise AnswerError(key.path, problem)
+    return value
+
+
+def check_answer(path: str, raw: Any) -> Any:
+    """One answer checked by exactly the rules `resolve` applies: its value, or `AnswerError`.
+
+    The interactive session calls this for each typed answer, so a rule is never copied.
+    """
+    return _leaf(keys()[path], raw)
+
+
+def _build(cls: type, raw: Mapping[str, Any], prefix: str, problems: list[AnswerError], missing: list[str]) -> Any:
+    """`cls` from a raw mapping; None (with the problems and missing keys noted) when it cannot be."""
+    types = hints(cls)
+    known = [f.name for f in dataclasses.fields(cls)]
+    problems += [_unknown_key(f"{prefix}{key}", known) for key in raw if key not in known]
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        path = prefix + f.name
+        tp = types[f.name]
+        if is_model(tp):
+            section = raw.get(f.name, {})
+            if not isinstance(section, Mapping):
+                problems.append(AnswerError(path, t("e.mapping", value=repr(section))))
+                continue
+            values[f.name] = _build(tp, section, path + ".", problems, missing)
+        elif f.name in raw:
+            try:
+                values[f.name] = _leaf(keys()[path], raw[f.name])
+            except AnswerError as problem:
+                problems.append(problem)
+        elif is_required(f):
+            missing.append(path)
+    if any(f.name not in values and is_required(f) for f in dataclasses.fields(cls)):
+        return None
+    return cls(**values)
+
+
+def resolve(layers: Layers, source: str | None = None) -> Resolved:
+    """Layer the inputs, pick the profile and validate: one `Answers`, or an error listing
+    every problem (`AnswersError`) or every missing key (`MissingAnswersError`)."""
+    merged, notes = layered(layers, source)
+    problems: list[AnswerError] = []
+    missing: list[str] = []
+    answers = _build(Answers, merged, "", problems, missing)
+    if answers is not None and not problems:  # a section that failed its own rules is None
+        problems += rules.across(answers)
+    if problems:
+        raise AnswersError(problems, source)
+    if missing:
+        raise MissingAnswersError(missing, notes)
+    return Resolved(answers=answers, notes=tuple(notes))
+
+
+def resolve_name(name: str) -> Answers:
+    """The answers of `mkchart new NAME --no-input`: the name and its defaults."""
+    return resolve(Layers(name=name)).answers
+
+
+def parse_text(path: str, text: str) -> Any:
+    """Typed text for the key `path`, read as `--set` reads it; raises `AnswerError`."""
+    return codec(keys()[path].type).text(text, path)
+
+
+def parse_sets(pairs: list[str]) -> Tree:
+    """Turn `--set key=value` options into a tree of typed values.
+
+    Keys are the answers file's dotted keys; `config.env.NAME=value` sets one entry.
+    """
+    tree: Tree = {}
+    problems: list[AnswerError] = []
+    table = keys()
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise UsageError(t("e.set_format", pair=repr(pair)), t("e.set_format.hint"))
+        parent = key.rsplit(".", 1)[0]
+        try:
+            if key in table:
+                value = parse_text(key, text)
+            elif parent in table and typing.get_origin(table[parent].type) is dict:
+                value = text  # one entry of a mapping, such as config.env.NAME
+            else:
+                close = difflib.get_close_matches(key, sorted(table), n=1)
+                hint = t("e.did_you_mean", close=close[0]) if close else t("e.keys_doc")
+                raise AnswerError(key, t("e.unknown_key"), hint)
+        except AnswerError as problem:
+            problems.append(problem)
+            continue
+        put(tree, key, value)
+    if problems:
+        raise AnswersError(problems, "--set")
+    return tree

@@ -1,0 +1,63 @@
+"""Plain answer trees (nested mappings as YAML gives them) and the operations on them."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+Tree = dict[str, Any]
+
+
+class Replace(dict):  # type: ignore[type-arg]
+    """A mapping given whole (`--set config.env=A=1,B=2`): it replaces the weaker layers'
+    mapping instead of merging into it, so entries can also be dropped."""
+
+
+def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> Tree:
+    """A new tree: `over` wins; mappings merge key by key (`--set config.env.NAME=v` adds
+    one variable and keeps the others), except a `Replace`d one."""
+    merged: Tree = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Replace):
+            merged[key] = dict(value)
+        elif isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def lookup(tree: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted key such as `probe.style`, or None."""
+    node: Any = tree
+    for part in path.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def put(tree: Tree, path: str, value: Any) -> None:
+    """Set the value at a dotted key, making the mappings on the way."""
+    node = tree
+    *parents, leaf = path.split(".")
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[leaf] = value
+
+
+def to_tree(answers: Any) -> Tree:
+    """An answers dataclass as a plain nested mapping (lists, not tuples; no None), in key order."""
+    out: Tree = {}
+    for f in dataclasses.fields(answers):
+        value = getattr(answers, f.name)
+        if dataclasses.is_dataclass(value):
+            out[f.name] = to_tree(value)
+        elif isinstance(value, tuple):
+            out[f.name] = list(value)
+        elif isinstance(value, dict):
+            out[f.name] = dict(value)
+        elif value is not None:
+            out[f.name] = value
+    return out

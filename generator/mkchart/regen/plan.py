@@ -1,0 +1,301 @@
+"""What regen would do to one chart, file by file; reads only, writes nothing.
+
+The previous render is recomputed, not stored: rendering is pure, so rendering the
+chart's recorded answers gives the base of a three-way merge (the file on disk is
+"yours", the new render is "mkchart's"). `.mkchart.yaml` records the sha256 of each file
+as rendered; a file whose hash still matches was not touched and is simply replaced.
+When this mkchart renders the old answers differently from the recorded hash (mkchart
+was upgraded), that render is only the best base available: untouched files are still
+replaced, and edited ones merged against it, with conflict markers wherever unsure.
+
+Config files under files/config/ are inputs, not output: the chart's copies are the
+user's files, read as the answers say. Their hash records what mkchart last copied in
+from an outside source (batch, `--set config.files=...`), so a new copy from that source
+replaces an untouched copy, never an edited one (both changed: conflict markers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkchart import record
+from mkchart.answers.layers import Layers
+from mkchart.answers.model import Answers
+from mkchart.answers.rebase import rebase
+from mkchart.answers.resolve import Resolved, resolve
+from mkchart.answers.tree import to_tree
+from mkchart.chart.layout import ANSWERS_FILE, CONFIG_FILES_DIR, VALUES_YAML, config_copy, config_name
+from mkchart.chart.render import Rendered, render
+from mkchart.i18n import t
+from mkchart.inputs import Given, Inputs, read_config_files, read_inputs
+from mkchart.new import recorded_answers
+from mkchart.outcomes import ChartOutcome, Status, Word
+from mkchart.regen import textmerge
+from mkchart.regen.valuesmerge import merge_values
+from mkchart.write import update_files
+
+
+class Action(Word):
+    """What regen does with one file; the words stay English (scripts parse them)."""
+
+    UNCHANGED = "unchanged"
+    CREATE = "create"
+    UPDATE = "update"
+    MERGE = "merge"
+    CONFLICT = "conflict"
+    REMOVE = "remove"
+    KEEP = "keep"
+    UNRESOLVED = "unresolved"
+
+    @property
+    def writes(self) -> bool:
+        """Whether the action changes the disk."""
+        return self in _WRITES
+
+
+_WRITES = frozenset({Action.CREATE, Action.UPDATE, Action.MERGE, Action.CONFLICT, Action.REMOVE})
+
+
+@dataclass(frozen=True)
+class FileChange:
+    path: str
+    action: Action
+    before: bytes | None  # the file on disk now
+    after: bytes | None  # what regen leaves there (None: no file)
+    note: str = ""
+
+
+@dataclass
+class RegenPlan:
+    chart: Path
+    answers: Answers
+    files: list[FileChange]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def writes(self) -> dict[str, bytes | None]:
+        return {c.path: c.after for c in self.files if c.action.writes}
+
+    @property
+    def conflicts(self) -> list[str]:
+        return [c.path for c in self.files if c.action in (Action.CONFLICT, Action.UNRESOLVED)]
+
+    @property
+    def current(self) -> bool:
+        return not self.writes and not self.conflicts
+
+    def outcome(self, written: bool) -> ChartOutcome:
+        """The outcome of regenerating (written) or checking (not written) the chart."""
+        if self.conflicts:
+            status = Status.CONFLICTED
+        elif self.current:
+            status = Status.UNCHANGED
+        else:
+            status = Status.UPDATED if written else Status.DRIFT
+        return ChartOutcome(
+            name=self.answers.name, path=str(self.chart), status=status,
+            written=sorted(self.writes) if written else [], pending=[] if written else sorted(self.writes),
+            merged=[c.path for c in self.files if c.action == Action.MERGE],
+            conflicts=list(self.conflicts), notes=list(self.notes),
+        )
+
+
+# --- one file ---------------------------------------------------------------------------
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes() if path.is_file() else None
+    except OSError:
+        return None
+
+
+def _decode(content: bytes) -> str:
+    return content.decode("utf-8", "surrogateescape")
+
+
+def _encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
+
+
+def _merge(path: str, base: bytes | None, ours: bytes, theirs: bytes) -> tuple[bytes, int]:
+    if base is None:
+        merged = textmerge.merge2(_decode(ours), _decode(theirs))
+    else:
+        args = (_decode(base), _decode(ours), _decode(theirs))
+        merged = (merge_values(*args) if path == VALUES_YAML else None) or textmerge.merge3(*args)
+    return _encode(merged.text), merged.conflicts
+
+
+def decide_file(path: str, disk: bytes | None, base: bytes | None, theirs: bytes | None,
+                written: str | None) -> FileChange:
+    """Decide one generated file. `written` is the hash of what mkchart last rendered for
+    it (None: mkchart never wrote it, as far as the record says)."""
+    if disk is None:
+        if theirs is None:
+            return FileChange(path, Action.UNCHANGED, None, None)
+        if written is not None:
+            return FileChange(path, Action.KEEP, None, None, t("r.note.deleted"))
+        return FileChange(path, Action.CREATE, None, theirs)
+    touched = written is None or record.sha256(disk) != written
+    if theirs is None:
+        if touched:
+            return FileChange(path, Action.KEEP, disk, disk, t("r.note.kept_edited"))
+        return FileChange(path, Action.REMOVE, disk, None, t("r.note.not_generated"))
+    if disk == theirs:
+        return FileChange(path, Action.UNCHANGED, disk, disk)
+    if textmerge.has_markers(_decode(disk)):
+        return FileChange(path, Action.UNRESOLVED, disk, disk, t("r.note.markers"))
+    if not touched:
+        return FileChange(path, Action.UPDATE, disk, theirs)
+    note = ""
+    known_base = base if written is not None else None
+    if base is not None and written is not None and record.sha256(base) != written:
+        # mkchart changed since it wrote this file: today's render of the old answers is
+        # not what you edited, and merging against it would pass the upgrade off as your
+        # edit (and drop it). Without the true base, every difference is shown to you.
+        note = t("r.note.old_base")
+        known_base = None
+    merged, conflicts = _merge(path, known_base, disk, theirs)
+    if conflicts:
+        marked = t("r.note.conflicts", count=conflicts)
+        return FileChange(path, Action.CONFLICT, disk, merged,
+                          t("r.note.both", first=marked, second=note) if note else marked)
+    return FileChange(path, Action.UNCHANGED if merged == disk else Action.MERGE, disk, merged, note)
+
+
+def decide_config_copy(path: str, disk: bytes | None, theirs: bytes | None, written: str | None) -> FileChange:
+    """Decide one config copy (files/config/NAME). `theirs` is the source's content (the
+    copy itself when the chart's copies are the source); `written` the hash of what mkchart
+    last copied in, which tells the user's edits to the copy from a changed source."""
+    if theirs is None:
+        return FileChange(path, Action.REMOVE, disk, None, t("r.note.config_removed"))
+    if disk is not None and textmerge.has_markers(_decode(disk)):
+        return FileChange(path, Action.UNRESOLVED, disk, disk, t("r.note.markers"))
+    if disk == theirs:
+        return FileChange(path, Action.UNCHANGED, disk, disk)
+    if disk is None:
+        return FileChange(path, Action.CREATE, None, theirs, t("r.note.config_copied"))
+    if written is not None and record.sha256(disk) == written:
+        return FileChange(path, Action.UPDATE, disk, theirs, t("r.note.config_copied"))
+    if written is not None and record.sha256(theirs) == written:
+        return FileChange(path, Action.KEEP, disk, disk, t("r.note.config_kept"))
+    # Both sides changed (or no record says which): nobody knows whose lines win.
+    merged, conflicts = _merge(path, None, disk, theirs)
+    return FileChange(path, Action.CONFLICT, disk, merged, t("r.note.config_conflicts", count=conflicts))
+
+
+# --- the whole chart, step by step -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Answers:
+    """Step 1: the recorded answers (the base) and the new ones."""
+
+    recorded: record.Recorded
+    old: Answers
+    new: Resolved
+    files_given: bool  # this run names the config files (else the chart's copies are read)
+
+
+def _answers(chart: Path, given: Given) -> _Answers:
+    recorded = record.load(chart)
+    old = resolve(Layers(record=recorded.answers), str(recorded.path)).answers
+    changes = given.layers.changes()
+    stored = rebase(old, recorded.answers, changes)
+    # The stored answers were validated just above, so a problem here is in the changes.
+    layers = Layers(record=stored, defaults=given.layers.defaults, file=given.layers.file,
+                    prompt=given.layers.prompt, set=given.layers.set)
+    new = resolve(layers, given.source or "--set")
+    return _Answers(recorded, old, new, "files" in (changes.get("config") or {}))
+
+
+def _config(chart: Path, given: Given, answers: _Answers) -> dict[str, bytes]:
+    """Step 2: the config files' contents, from where this run may read them."""
+    if answers.files_given:
+        return read_config_files(answers.new.answers, given.files_base, given.files_confine)
+    # The paths come from .mkchart.yaml, which a pull request can change: only the
+    # chart's own copies may be read, never a file elsewhere on the CI agent.
+    return read_config_files(answers.new.answers, chart, chart / CONFIG_FILES_DIR)
+
+
+def _renders(answers: _Answers, config: dict[str, bytes]) -> tuple[Rendered, Rendered]:
+    """Step 3: the base (old answers) and theirs (new answers) renders."""
+    old, new = answers.old, answers.new.answers
+    # Only the config files' names shape the other files, so the base needs no contents.
+    base = render(old, {config_name(p): b"" for p in old.config.files})
+    if new == old and set(config) == {config_name(p) for p in old.config.files}:
+        # Same answers: the render differs from the base only in the config files'
+        # contents, which are copied as they are (the common case of --check in CI).
+        return base, {**base, **{config_copy(name): content for name, content in config.items()}}
+    return base, render(new, config)
+
+
+def _record_change(answers: _Answers, config: dict[str, bytes], theirs: Rendered, config_paths: set[str],
+                   changes: list[FileChange]) -> FileChange | None:
+    """Step 5: the new `.mkchart.yaml`, when anything it records changes."""
+    recorded = answers.recorded
+    generated = record.hashes({p: c for p, c in theirs.items() if p not in config_paths or answers.files_given})
+    if not answers.files_given:
+        # The copies are their own source: their record stays what mkchart last copied in,
+        # so editing a copy is neither drift nor a reason to rewrite .mkchart.yaml.
+        generated.update({p: recorded.generated[p] for p in config_paths if p in theirs and p in recorded.generated})
+        generated = dict(sorted(generated.items()))
+    kept_answers = recorded_answers(answers.new.answers, config)
+    unchanged_record = (not recorded.notes and generated == recorded.generated
+                        and to_tree(kept_answers) == recorded.answers)
+    if unchanged_record and not any(c.action.writes for c in changes):
+        return None
+    after = record.rewrite(recorded, kept_answers, generated)
+    if after == recorded.text:
+        return None
+    return FileChange(ANSWERS_FILE, Action.UPDATE, recorded.text, after, t("r.note.record"))
+
+
+def plan_regen(chart: Path, answers_file: Path | None = None, sets: tuple[str, ...] = (),
+               cwd: Path | None = None) -> RegenPlan:
+    """Everything regen would do to CHART with these inputs; reads only, writes nothing."""
+    return plan_regen_given(chart, read_inputs(Inputs(answers_file=answers_file, sets=sets), cwd))
+
+
+def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
+    """`plan_regen` with the changes already read: `mkchart batch` passes each service's
+    entry as the file layer, relative config files read from the services file's folder."""
+    answers = _answers(chart, given)
+    config = _config(chart, given, answers)
+    base, theirs = _renders(answers, config)
+    config_paths = {config_copy(config_name(p)) for p in answers.old.config.files} | {
+        config_copy(name) for name in config}
+    # A record emptied by a migration: assume the old render is what mkchart wrote.
+    recorded = answers.recorded.generated or record.hashes(
+        {p: c for p, c in base.items() if p not in config_paths})
+
+    # Step 4: every file, decided.
+    files: list[FileChange] = []
+    for path in sorted(set(base) | set(theirs)):
+        disk = _read(chart / path)
+        if path in config_paths:
+            files.append(decide_config_copy(path, disk, theirs.get(path), recorded.get(path)))
+        else:
+            files.append(decide_file(path, disk, base.get(path), theirs.get(path), recorded.get(path)))
+    record_change = _record_change(answers, config, theirs, config_paths, files)
+    if record_change is not None:
+        files.append(record_change)
+    migrated = [t("r.migrated", source=answers.recorded.path, note=note) for note in answers.recorded.notes]
+    return RegenPlan(chart, answers.new.answers, files, [*answers.new.notes, *migrated])
+
+
+def apply(plan: RegenPlan) -> None:
+    """Write the plan: every file at once, or none (see write.update_files)."""
+    update_files(plan.chart, plan.writes)
+
+
+def regen_chart(chart: Path, answers_file: Path | None = None, sets: tuple[str, ...] = (),
+                write: bool = True) -> RegenPlan:
+    """`mkchart regen CHART`: plan, and with `write` apply the plan; `plan.outcome()` and
+    `plan.conflicts` tell what happened."""
+    plan = plan_regen(chart, answers_file, sets)
+    if write and plan.writes:
+        apply(plan)
+    return plan
