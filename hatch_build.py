@@ -19,7 +19,8 @@ class SkeletonCompiler(BuildHookInterface):  # type: ignore[misc]
         if self.target_name != "wheel" or version == "editable":
             return  # an editable install compiles from source and caches the result
         # mkchart's own module, loaded by path: mkchart itself is not installed here.
-        spec = importlib.util.spec_from_file_location("mkchart_skeleton", ROOT / "generator" / "mkchart" / "chart" / "skeleton.py")
+        source = ROOT / "generator" / "mkchart" / "chart" / "skeleton.py"
+        spec = importlib.util.spec_from_file_location("mkchart_skeleton", source)
         assert spec and spec.loader
         skeleton = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(skeleton)

@@ -38,7 +38,13 @@ from pathlib import Path
 from typing import Any
 
 from bench_new import (
-    BenchError, Sample, child_environment, find_executable, installed_skeleton, machine, run_once,
+    BenchError,
+    Sample,
+    child_environment,
+    find_executable,
+    installed_skeleton,
+    machine,
+    run_once,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -182,8 +188,8 @@ def verdicts(rows: list[dict[str, Any]], cookie: dict[str, Any]) -> list[str]:
     def verdict(ok: bool) -> str:
         return "PASS" if ok else "MISS"
 
-    lines.append(f"{verdict(row['charts_per_s'] >= TARGET_RATE)}  500-service batch: {row['charts_per_s']:.0f} charts/s "
-                 f"(target >= {TARGET_RATE:.0f})")
+    lines.append(f"{verdict(row['charts_per_s'] >= TARGET_RATE)}  500-service batch: "
+                 f"{row['charts_per_s']:.0f} charts/s (target >= {TARGET_RATE:.0f})")
     lines.append(f"{verdict(speedup >= TARGET_SPEEDUP)}  vs cookiecutter once per chart: {speedup:.0f}x faster "
                  f"(target >= {TARGET_SPEEDUP:.0f}x)")
     lines.append(f"{verdict(row['regen_check_s'] < TARGET_CHECK_S)}  regen --check of 500 charts: "
@@ -227,7 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{'services':>8} {'fs floor s':>10} {'create s':>9} {'charts/s':>9} {'RSS MiB':>8} {'rerun s':>8} "
           f"{'check s':>8} {'check MiB':>9}")
     for row in rows:
-        print(f"{row['services']:>8} {row['file_system_floor_s']:>10.2f} {row['batch_create_s']:>9.2f} {row['charts_per_s']:>9.0f} "
+        print(f"{row['services']:>8} {row['file_system_floor_s']:>10.2f} {row['batch_create_s']:>9.2f} "
+              f"{row['charts_per_s']:>9.0f} "
               f"{row['batch_create_peak_rss_mib']:>8.1f} {row['batch_rerun_s']:>8.2f} {row['regen_check_s']:>8.2f} "
               f"{row['regen_check_peak_rss_mib']:>9.1f}")
     print(f"cookiecutter once per chart: {cookie['per_chart_s'] * 1000:.0f} ms/chart "

@@ -60,7 +60,11 @@ _HOMES = {
     "MkchartError": "mkchart.errors",
 }
 
-__all__ = ["ANSWERS_FORMAT", "__version__", *_HOMES]
+__all__ = [
+    "ANSWERS_FORMAT", "Answers", "ChartOutcome", "ExitCode", "Inputs", "Layers", "MkchartError", "Plan",
+    "RegenPlan", "Resolved", "RunReport", "Status", "__version__", "apply", "check_services", "create",
+    "new_chart", "parse_sets", "plan_new", "plan_regen", "regen_chart", "render", "resolve", "run_batch",
+]
 
 
 def __getattr__(name: str) -> Any:

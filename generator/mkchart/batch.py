@@ -145,13 +145,13 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
         except MkchartError as error:
             problems += _problems(error)
         candidates.append((Entry(index, resolved, files, given), problems))
-    # Reading every existing chart's answers is most of a re-run's checking: on every core.
+    # Reading every existing chart's answers is most of a re-run's checking: in workers.
     targets = [output_dir / entry.name if output_dir is not None else None for entry, _ in candidates]
-    existing = [(target, entry.given) for (entry, _), target in zip(candidates, targets)
+    existing = [(target, entry.given) for (entry, _), target in zip(candidates, targets, strict=True)
                 if target is not None and (target.exists() or target.is_symlink())]
-    found = dict(zip((target for target, _ in existing), parallel_map(_target_problems, existing)))
-    for (entry, problems), target in zip(candidates, targets):
-        problems += found.get(target, ()) if target is not None else ()
+    found = dict(zip((target for target, _ in existing), parallel_map(_target_problems, existing), strict=True))
+    for (entry, entry_problems), target in zip(candidates, targets, strict=True):
+        problems = [*entry_problems, *(found.get(target, ()) if target is not None else ())]
         if problems:
             checked.refused.append(Refused(entry.index, entry.name, tuple(problems)))
         else:
@@ -226,7 +226,7 @@ def run_batch(services: Path, output_dir: Path, set_layer: Mapping[str, Any] | N
     if progress:
         progress.start(len(checked.entries))
     jobs = [(entry, output_dir) for entry in checked.entries]
-    for (entry, *_), outcome in zip(jobs, parallel_map(_one, jobs, prepare=compile_skeleton)):
+    for (entry, _), outcome in zip(jobs, parallel_map(_one, jobs, prepare=compile_skeleton), strict=True):
         outcomes[entry.index] = outcome
         if progress:
             progress.step(outcome)

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from typer.exceptions import TyperException
@@ -83,16 +83,16 @@ def finish(console: Console, report: RunReport) -> None:
 NoInput = Annotated[bool, typer.Option(
     "--no-input", envvar="MKCHART_NO_INPUT",
     help="Never prompt: take every answer from --set, --answers and the defaults.")]
-AnswersOpt = Annotated[Optional[Path], typer.Option(  # noqa: UP007 - typer needs Optional
+AnswersOpt = Annotated[Path | None, typer.Option(
     "--answers", "-a", envvar="MKCHART_ANSWERS", dir_okay=False,
     help="YAML answers file (keys as in docs/answers.md).")]
-SetOpt = Annotated[Optional[list[str]], typer.Option(  # noqa: UP007
+SetOpt = Annotated[list[str] | None, typer.Option(
     "--set", "-s", metavar="KEY=VALUE",
     help="Set one answer, e.g. --set image.tag=9.0.85 (repeatable; wins over --answers).")]
 OutputDir = Annotated[Path, typer.Option(
     "--output-dir", "-o", envvar="MKCHART_OUTPUT_DIR", file_okay=False,
     help="Folder in which the chart folder NAME is created.")]
-Lang = Annotated[Optional[str], typer.Option(  # noqa: UP007
+Lang = Annotated[str | None, typer.Option(
     "--lang", envvar="MKCHART_LANG", metavar="en|zh",
     help="Language of questions and messages (default: from LC_ALL, LC_MESSAGES or LANG).")]
 Output = Annotated[str, typer.Option(
@@ -140,7 +140,7 @@ def _root(
 
 @app.command()
 def new(
-    name: Annotated[Optional[str], typer.Argument(  # noqa: UP007
+    name: Annotated[str | None, typer.Argument(
         help="Service name, business-servertype-identifier such as book-tomcat-n1.")] = None,
     no_input: NoInput = False,
     answers: AnswersOpt = None,
@@ -189,7 +189,7 @@ DryRun = Annotated[bool, typer.Option(
 
 @app.command()
 def regen(
-    chart_dirs: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP007
+    chart_dirs: Annotated[list[Path] | None, typer.Argument(
         file_okay=False, help="The charts' folders (each holds .mkchart.yaml); default: this folder.")] = None,
     answers: AnswersOpt = None,
     set_: SetOpt = None,
@@ -264,7 +264,7 @@ def batch(
 @app.command()
 def package(
     chart_dir: Annotated[Path, typer.Argument(file_okay=False, help="The chart's folder.")] = Path("."),
-    destination: Annotated[Optional[Path], typer.Option(  # noqa: UP007
+    destination: Annotated[Path | None, typer.Option(
         "--destination", "-d", envvar="MKCHART_DESTINATION", file_okay=False,
         help="Folder for NAME-VERSION.tgz (default: the folder that holds the chart).")] = None,
     output: Output = "text",
@@ -338,7 +338,7 @@ def main() -> None:
         error.show()  # type: ignore[attr-defined]
         if _wants_json(argv):
             command = next((word for word in argv if word in COMMANDS), "mkchart")
-            typer.echo(RunReport(command, exitCode=code, errors=[error.format_message()]).to_json())  # type: ignore[attr-defined]
+            typer.echo(RunReport(command, exitCode=code, errors=[error.format_message()]).to_json())
     sys.exit(code if isinstance(code, int) else 0)
 
 

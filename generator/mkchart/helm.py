@@ -13,6 +13,7 @@ from mkchart.i18n import t
 from mkchart.outcomes import ChartOutcome, Status
 from mkchart.regen.textmerge import has_markers
 
+
 def _helm() -> Any:
     try:
         import helm_python

@@ -15,7 +15,12 @@ DEFAULT = "en"
 # POSIX order of strength for the language of messages.
 LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")
 
-_active = DEFAULT
+
+
+class _State:
+    """The language of this process: chosen once by the CLI, read by every `t()`."""
+
+    language = DEFAULT
 
 
 def detect(flag: str | None, env: Mapping[str, str]) -> str:
@@ -31,14 +36,13 @@ def detect(flag: str | None, env: Mapping[str, str]) -> str:
 
 
 def set_language(lang: str) -> None:
-    global _active
     if lang not in LANGUAGES:
         raise ValueError(lang)
-    _active = lang
+    _State.language = lang
 
 
 def language() -> str:
-    return _active
+    return _State.language
 
 
 def _catalogue(lang: str) -> Mapping[str, str]:
@@ -58,7 +62,7 @@ def t(message_id: str, **params: Any) -> str:
 
     A text missing from a translation falls back to English rather than failing a user's run.
     """
-    text = _catalogue(_active).get(message_id)
+    text = _catalogue(_State.language).get(message_id)
     if text is None:
         text = _catalogue(DEFAULT)[message_id]
     return text.format(**params) if params else text

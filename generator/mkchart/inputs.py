@@ -100,6 +100,43 @@ def read_config_files(answers: Answers, base: Path, confine_to: Path | None = No
     return read_config_paths(answers.config.files, base, confine_to)
 
 
+def _confined(path: Path, given: str, key: str, root: Path | None) -> Path | AnswerError:
+    """The path to read (symlinks resolved when confined), or the problem if it leads
+    outside `root`."""
+    if root is None:
+        return path
+    try:
+        source = path.resolve()
+        inside = _is_within(source, root)
+    except (OSError, RuntimeError):  # a symlink loop: refused like an outside path
+        source, inside = path, False
+    if inside:
+        return source
+    return AnswerError(key, t("e.file.outside", given=given, path=source, root=root),
+                             t("e.file.outside.hint", root=root))
+
+
+def _read_one(source: Path, shown: Path, key: str, base: Path, room: int) -> bytes | AnswerError:
+    """One config file's bytes (at most `room` + 1), or the problem with it."""
+    try:
+        mode = os.stat(source).st_mode
+        # Checked before opening: opening a FIFO or a device can block or never end.
+        data = _read_regular(source, room) if stat.S_ISREG(mode) else None
+        if data is None:
+            if stat.S_ISDIR(mode):
+                return AnswerError(key, t("e.file.folder", path=shown), t("e.file.folder.hint"))
+            return AnswerError(key, t("e.file.special", path=shown), t("e.file.special.hint"))
+        if len(data) <= room:
+            data.decode("utf-8")
+        return data
+    except FileNotFoundError:
+        return AnswerError(key, t("e.file.missing", path=shown), t("e.file.missing.hint", base=base))
+    except UnicodeDecodeError:
+        return AnswerError(key, t("e.file.utf8", path=shown), t("e.file.utf8.hint"))
+    except OSError as exc:
+        return AnswerError(key, t("e.file.unreadable", path=shown, reason=exc.strerror))
+
+
 def read_config_paths(paths: tuple[str, ...], base: Path, confine_to: Path | None = None) -> dict[str, bytes]:
     """Read config files by path, relative ones from `base`; raises `AnswersError`.
 
@@ -116,42 +153,17 @@ def read_config_paths(paths: tuple[str, ...], base: Path, confine_to: Path | Non
             path = base / path
         key = f"config.files[{index}]"
         # Read what was checked; the copy keeps the given name, not a symlink's target's.
-        source = path
-        if root is not None:
-            try:
-                source = path.resolve()
-                inside = _is_within(source, root)
-            except (OSError, RuntimeError):  # a symlink loop: refused like an outside path
-                inside = False
-            if not inside:
-                problems.append(AnswerError(key, t("e.file.outside", given=given, path=source, root=root),
-                                            t("e.file.outside.hint", root=root)))
-                continue
-        try:
-            mode = os.stat(source).st_mode
-            # Checked before opening: opening a FIFO or a device can block or never end.
-            data = _read_regular(source, CONFIG_FILES_LIMIT - total) if stat.S_ISREG(mode) else None
-            if data is None:
-                if stat.S_ISDIR(mode):
-                    problems.append(AnswerError(key, t("e.file.folder", path=path), t("e.file.folder.hint")))
-                else:
-                    problems.append(AnswerError(key, t("e.file.special", path=path), t("e.file.special.hint")))
-                continue
-            total += len(data)
-            if total > CONFIG_FILES_LIMIT:
-                problems.append(AnswerError(key, t("e.file.too_big", path=path, limit=CONFIG_FILES_LIMIT),
-                                            t("e.file.too_big.hint")))
-                break
-            data.decode("utf-8")
-        except FileNotFoundError:
-            problems.append(AnswerError(key, t("e.file.missing", path=path), t("e.file.missing.hint", base=base)))
+        source = _confined(path, given, key, root)
+        data = source if isinstance(source, AnswerError) else _read_one(source, path, key, base,
+                                                                          CONFIG_FILES_LIMIT - total)
+        if isinstance(data, AnswerError):
+            problems.append(data)
             continue
-        except UnicodeDecodeError:
-            problems.append(AnswerError(key, t("e.file.utf8", path=path), t("e.file.utf8.hint")))
-            continue
-        except OSError as exc:
-            problems.append(AnswerError(key, t("e.file.unreadable", path=path, reason=exc.strerror)))
-            continue
+        total += len(data)
+        if total > CONFIG_FILES_LIMIT:
+            problems.append(AnswerError(key, t("e.file.too_big", path=path, limit=CONFIG_FILES_LIMIT),
+                                        t("e.file.too_big.hint")))
+            break
         contents[path.name] = data
     if problems:
         raise AnswersError(problems)

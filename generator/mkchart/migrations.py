@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ruamel.yaml.comments import CommentedMap
+
 from mkchart import ANSWERS_FORMAT
 from mkchart.i18n import t
 
@@ -22,7 +24,7 @@ def _format_0_to_1(document: Any) -> str:
     `probe.style` and kept no record of the generated files."""
     probe = (document.get("answers") or {}).get("probe")
     renamed = ""
-    if isinstance(probe, dict) and "type" in probe:
+    if isinstance(probe, CommentedMap) and "type" in probe:
         # Rename in place: the key keeps its position and any comment next to it.
         position = list(probe).index("type")
         probe.insert(position, "style", probe.pop("type"))

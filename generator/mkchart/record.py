@@ -20,7 +20,6 @@ from mkchart.answers.tree import to_tree
 from mkchart.chart.layout import ANSWERS_FILE
 from mkchart.errors import AnswersFileError, NotAChartError
 from mkchart.i18n import t
-from mkchart.migrations import migrate
 
 HEADER = """\
 # mkchart answers for {name}: the chart is generated from these.
@@ -116,6 +115,8 @@ def load(chart_dir: Path) -> Recorded:
     notes: list[str] = []
     round_trip = None
     if found < ANSWERS_FORMAT:
+        from mkchart.migrations import migrate  # only old charts need it (and its ruamel types)
+
         # Migrate the round-trip document, so the comments survive when it is rewritten.
         round_trip = yamlio.load_round_trip(raw.decode("utf-8"))
         notes = migrate(round_trip, found)

@@ -10,6 +10,7 @@ type changes the defaults of the questions after it; typed answers are checked b
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 import textwrap
 from collections.abc import Callable, Mapping
@@ -329,10 +330,8 @@ def check_given(session: Session) -> None:
     """Refuse bad --answers/--set values before any question, not after the last one."""
     if session.name is None:
         return
-    try:
+    with contextlib.suppress(MissingAnswersError):  # the questions are there to fill these
         resolve(session.layers(typed=False), session.source)
-    except MissingAnswersError:
-        pass  # the questions are there to fill these
 
 
 def resolve_asking_again(session: Session, ask: Ask, say: Say) -> Resolved:
@@ -342,11 +341,11 @@ def resolve_asking_again(session: Session, ask: Ask, say: Say) -> Resolved:
         try:
             return resolve(session.layers(), session.source)
         except AnswersError as error:
-            owners = [next((q for q in QUESTIONS if p.key == q.key or p.key.startswith(q.key + ".")), None)
-                      for p in error.problems]
-            given = [q for q in owners if q is not None
-                     and (lookup(session.set_layer, q.key) is not None or lookup(session.file_layer, q.key) is not None)]
-            if None in owners or given:
+            found = [next((q for q in QUESTIONS if p.key == q.key or p.key.startswith(q.key + ".")), None)
+                     for p in error.problems]
+            owners = [q for q in found if q is not None]
+            given_tree = session.given()
+            if len(owners) < len(found) or any(lookup(given_tree, q.key) is not None for q in owners):
                 # Not something this session may change (--set, an answers file): asking
                 # again would loop, since those win over what is typed. Say so and stop.
                 raise

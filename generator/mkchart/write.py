@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -107,50 +108,68 @@ def update_files(chart: Path, changes: Mapping[str, bytes | None]) -> None:
         raise _write_error(error, chart) from None
 
 
+class _Transaction:
+    """The files of one `update_files` call: staged temp files, the originals kept aside,
+    and what was created, so that any failure puts the chart back as it was."""
+
+    def __init__(self) -> None:
+        self.staged: dict[str, Path] = {}
+        self.backups: dict[Path, Path] = {}
+        self.made_dirs: list[Path] = []
+        self.created: list[Path] = []
+
+    def stage(self, relative: str, target: Path, content: bytes) -> None:
+        """Write `content` to a temp file beside `target`, with the target's mode."""
+        missing = [p for p in [target.parent, *target.parent.parents] if not p.exists()]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.made_dirs += reversed(missing)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".mkchart-new", dir=target.parent)
+        self.staged[relative] = Path(name)
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+        os.chmod(name, mode)
+
+    def swap(self, relative: str, target: Path) -> None:
+        """Move the original aside and the staged file (if any) into its place."""
+        if target.exists():
+            backup = Path(tempfile.mkstemp(prefix=f".{target.name}.", suffix=".mkchart-old", dir=target.parent)[1])
+            os.replace(target, backup)
+            self.backups[target] = backup
+        elif relative in self.staged:
+            self.created.append(target)
+        if relative in self.staged:
+            os.replace(self.staged[relative], target)
+            del self.staged[relative]  # only once moved: a failed move still has a temp to clean
+
+    def roll_back(self) -> None:
+        for target in self.created:
+            target.unlink(missing_ok=True)
+        for target, backup in self.backups.items():
+            os.replace(backup, target)
+        self.backups.clear()
+        for name in self.staged.values():
+            name.unlink(missing_ok=True)
+        for folder in reversed(self.made_dirs):
+            with contextlib.suppress(OSError):  # a folder someone else filled meanwhile stays
+                folder.rmdir()
+
+    def finish(self) -> None:
+        for backup in self.backups.values():
+            backup.unlink(missing_ok=True)
+
+
 def _update_files(chart: Path, changes: Mapping[str, bytes | None]) -> None:
     targets = {relative: _path_in_chart(chart, relative) for relative in changes}
-    staged: dict[str, Path] = {}
-    backups: dict[Path, Path] = {}
-    made_dirs: list[Path] = []
-    created: list[Path] = []
+    transaction = _Transaction()
     try:
         for relative, content in changes.items():
-            if content is None:
-                continue
-            target = targets[relative]
-            missing = [p for p in [target.parent, *target.parent.parents] if not p.exists()]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made_dirs += reversed(missing)
-            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".mkchart-new", dir=target.parent)
-            staged[relative] = Path(name)
-            with os.fdopen(handle, "wb") as out:
-                out.write(content)
-            mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-            os.chmod(name, mode)
+            if content is not None:
+                transaction.stage(relative, targets[relative], content)
         for relative, target in targets.items():
-            if target.exists():
-                backup = Path(tempfile.mkstemp(prefix=f".{target.name}.", suffix=".mkchart-old", dir=target.parent)[1])
-                os.replace(target, backup)
-                backups[target] = backup
-            elif relative in staged:
-                created.append(target)
-            if relative in staged:
-                os.replace(staged[relative], target)
-                del staged[relative]  # only once moved: a failed move still has a temp to clean
+            transaction.swap(relative, target)
     except BaseException:
-        for target in created:
-            target.unlink(missing_ok=True)
-        for target, backup in backups.items():
-            os.replace(backup, target)
-        backups.clear()
-        for name in staged.values():
-            name.unlink(missing_ok=True)
-        for folder in reversed(made_dirs):
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
+        transaction.roll_back()
         raise
     finally:
-        for backup in backups.values():
-            backup.unlink(missing_ok=True)
+        transaction.finish()

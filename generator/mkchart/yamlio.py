@@ -54,7 +54,8 @@ def read_mapping(path: Path, given_as: str = "--answers") -> dict[str, Any]:
         raise AnswersFileError(t("e.answers.not_found", path=path),
                                t("e.answers.not_found.hint", given_as=given_as)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise AnswersFileError(t("e.answers.unreadable", path=path, error=exc), t("e.answers.unreadable.hint")) from None
+        raise AnswersFileError(t("e.answers.unreadable", path=path, error=exc),
+                               t("e.answers.unreadable.hint")) from None
     data = parse(text, str(path))
     if data is None:
         return {}

@@ -42,7 +42,8 @@ class Layers:
 
     def given(self) -> Tree:
         """Layers 4-9 merged, the weakest first."""
-        merged = reduce(deep_merge, (self.record, self.defaults, self.file, self.prompt, self.set), {})
+        start: Tree = {}
+        merged = reduce(deep_merge, (self.record, self.defaults, self.file, self.prompt, self.set), start)
         if self.name is not None:
             merged["name"] = self.name
         return merged

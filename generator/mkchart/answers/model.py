@@ -53,7 +53,8 @@ class Probe:
     readinessInitialDelaySeconds: int = field(default=5, metadata=doc(
         "Seconds before the first readiness check.", v.not_negative))
     timeoutSeconds: int = field(default=1, metadata=doc(
-        "Seconds a check may take; less than periodSeconds (the seed: a check ends before the next starts).", v.positive))
+        "Seconds a check may take; less than periodSeconds (the seed: a check ends before "
+        "the next starts).", v.positive))
     periodSeconds: int = field(default=10, metadata=doc(
         "Seconds between checks.", v.positive))
 

@@ -16,13 +16,13 @@ GENERIC = "generic"
 class Runtime:
     """How the server type's image really runs; becomes values.yaml, not answers."""
 
-    portName: str  # noqa: N815 - names mirror the profile file's keys
-    runAsUser: int  # noqa: N815
-    runAsGroup: int  # noqa: N815
-    fsGroup: int  # noqa: N815
-    writableDirs: tuple[str, ...]  # noqa: N815
+    portName: str
+    runAsUser: int
+    runAsGroup: int
+    fsGroup: int
+    writableDirs: tuple[str, ...]
     env: dict[str, str] = field(default_factory=dict)
-    generatedSecret: tuple[str, ...] = ()  # noqa: N815 - keys of the chart's random Secret
+    generatedSecret: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from typing import Any
 
 from mkchart import __version__
 from mkchart.answers import profiles
-from mkchart.answers.tree import to_tree
 from mkchart.answers.model import Answers
+from mkchart.answers.tree import to_tree
 
 
 def chart_context(answers: Answers, config_files: list[str]) -> dict[str, Any]:

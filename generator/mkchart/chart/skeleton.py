@@ -13,6 +13,7 @@ finds the template folder itself rather than asking `mkchart.data`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -55,9 +56,11 @@ def environment(root: Path, loader: Any, bytecode_cache: Any = None) -> Any:
     strict undefined variables, trailing newlines kept, no autoescaping."""
     from jinja2 import Environment, StrictUndefined
 
+    # cookiecutter.json names the delimiters by Environment's own keywords.
+    settings: dict[str, Any] = dict(delimiters(root))
     return Environment(
         loader=loader, bytecode_cache=bytecode_cache, undefined=StrictUndefined,
-        keep_trailing_newline=True, autoescape=False, auto_reload=False, **delimiters(root),
+        keep_trailing_newline=True, autoescape=False, auto_reload=False, **settings,
     )
 
 
@@ -84,10 +87,8 @@ def user_bytecode_cache() -> Any:
 
     class QuietCache(FileSystemBytecodeCache):
         def dump_bytecode(self, bucket: Any) -> None:
-            try:
+            with contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
                 super().dump_bytecode(bucket)
-            except OSError:
-                pass  # a cache that cannot be written only costs speed
 
     try:
         os.makedirs(base, exist_ok=True)

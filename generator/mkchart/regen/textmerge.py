@@ -29,7 +29,7 @@ def conflict_lines(ours: list[str], theirs: list[str]) -> list[str]:
     """Both versions between the markers, as lines (also used by the values.yaml merge)."""
     def block(lines: list[str]) -> list[str]:
         # A side that ends without a newline would glue itself to the next marker.
-        return lines[:-1] + [lines[-1] + "\n"] if lines and not lines[-1].endswith("\n") else lines
+        return [*lines[:-1], lines[-1] + "\n"] if lines and not lines[-1].endswith("\n") else lines
 
     return [OURS_MARK + "\n", *block(ours), SPLIT_MARK + "\n", *block(theirs), THEIRS_MARK + "\n"]
 
@@ -66,7 +66,7 @@ def merge3(base: str, ours: str, theirs: str) -> Merged:
         chunk_b, chunk_o, chunk_t = b[at_b:sync_b], o[at_o:sync_o], t[at_t:sync_t]
         if chunk_o == chunk_b:
             out += chunk_t
-        elif chunk_t == chunk_b or chunk_t == chunk_o:
+        elif chunk_t in (chunk_b, chunk_o):
             out += chunk_o
         else:
             out += conflict_lines(chunk_o, chunk_t)

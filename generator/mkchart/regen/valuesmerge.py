@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ruamel.yaml.comments import CommentedMap
+
 from mkchart import yamlio
 from mkchart.regen.textmerge import Merged, conflict_lines
 
@@ -81,7 +83,7 @@ class _Doc:
 
 
 def _is_block_map(node: Any) -> bool:
-    return isinstance(node, dict) and bool(node) and not node.fa.flow_style()
+    return isinstance(node, CommentedMap) and bool(node) and not node.fa.flow_style()
 
 
 def _split_comment(text: str) -> tuple[str, str]:
@@ -129,6 +131,25 @@ def _reindent(lines: list[str], shift: int) -> list[str]:
     return lines
 
 
+@dataclass
+class _Level:
+    """One mapping being merged, in its three versions: the keys, where each key's lines
+    are, how much deeper the user's file indents it, and the keys the merge removes."""
+
+    maps: tuple[Any, Any, Any]  # base, ours, theirs
+    blocks: tuple[dict[Any, _Block], dict[Any, _Block], dict[Any, _Block]]
+    shift: int
+    removed: set[Any] = field(default_factory=set)
+
+    @property
+    def ours(self) -> dict[Any, _Block]:
+        return self.blocks[1]
+
+    @property
+    def theirs(self) -> dict[Any, _Block]:
+        return self.blocks[2]
+
+
 class _Merger:
     def __init__(self, base: _Doc, ours: _Doc, theirs: _Doc) -> None:
         self.base, self.ours, self.theirs = base, ours, theirs
@@ -136,13 +157,13 @@ class _Merger:
 
     def merge_map(self, maps: tuple[Any, Any, Any], limits: tuple[int, int, int]) -> None:
         b_map, o_map, t_map = maps
-        bb = self.base.blocks(b_map, limits[0])
-        ob = self.ours.blocks(o_map, limits[1])
-        tb = self.theirs.blocks(t_map, limits[2])
+        blocks = (self.base.blocks(b_map, limits[0]), self.ours.blocks(o_map, limits[1]),
+                  self.theirs.blocks(t_map, limits[2]))
+        bb, ob, tb = blocks
         shift = (next(iter(ob.values())).col - next(iter(tb.values())).col) if ob and tb else 0
-        removed: set[Any] = set()
+        level = _Level(maps, blocks, shift)
         for key in [*t_map, *(k for k in b_map if k not in t_map)]:
-            vb, vo, vt = (m.get(key, _MISSING) if key in m else _MISSING for m in (b_map, o_map, t_map))
+            vb, vo, vt = (m.get(key, _MISSING) if key in m else _MISSING for m in maps)
             if key in bb and key in ob and key in tb:
                 self._comment(bb[key], ob[key], tb[key], shift)
             if all(_is_block_map(v) for v in (vb, vo, vt)):
@@ -152,71 +173,81 @@ class _Merger:
             if pt == pb or po == pt:
                 continue
             if po == pb and pt is _MISSING:
-                removed.add(key)
+                level.removed.add(key)
             elif po == pb and po is _MISSING:
-                self.edits.insert(*self._placement(key, o_map, t_map, ob, tb, removed, shift))
+                self.edits.insert(*self._placement(level, key))
             elif po == pb:
-                self._replace_value(key, bb[key], ob[key], tb[key], o_map, t_map, shift)
+                self._replace_value(level, key)
             elif pt is _MISSING:
                 continue  # mkchart no longer writes this key, but the user changed it: theirs to keep
             else:
-                self._conflict_key(key, ob.get(key), tb[key], o_map, t_map, ob, tb, removed, shift)
-        self._remove(removed, o_map, ob)
+                self._conflict_key(level, key)
+        self._remove(level)
 
     def _comment(self, b: _Block, o: _Block, t: _Block, shift: int) -> None:
-        old, mine, new = (d.text(x.start, x.key - 1) for d, x in ((self.base, b), (self.ours, o), (self.theirs, t)))
+        old, mine, new = (doc.text(block.start, block.key - 1)
+                          for doc, block in ((self.base, b), (self.ours, o), (self.theirs, t)))
         if mine == old and new != old and o.key > o.start:
             self.edits.replace(o.start, o.key - 1, _reindent(new, shift))
         elif mine == old and new != old:
             self.edits.insert(o.key, _reindent(new, shift))
 
-    def _replace_value(self, key: Any, b: _Block, o: _Block, t: _Block, o_map: Any, t_map: Any, shift: int) -> None:
+    def _theirs_value(self, level: _Level, key: Any) -> list[str]:
+        """The new render's lines for `key`'s value, indented as the user's file indents it."""
+        t = level.theirs[key]
+        return _reindent(self.theirs.text(t.key, t.value_end), level.shift)
+
+    def _replace_value(self, level: _Level, key: Any) -> None:
+        _, o_map, t_map = level.maps
+        b, o, t = (blocks[key] for blocks in level.blocks)
         mine = self.ours.text(o.key, o.value_end)
         if o.key == o.value_end and t.key == t.value_end:
             o_col = o_map.lc.value(key)[1]
             t_col = t_map.lc.value(key)[1]
             o_line, t_line = mine[0], self.theirs.lines[t.key]
             if o_map.lc.value(key)[0] == o.key and t_map.lc.value(key)[0] == t.key:
+                # A one-line value: swap the value, keep the user's end-of-line comment.
                 _, tail = _split_comment(o_line[o_col:])
                 value, _ = _split_comment(t_line[t_col:])
                 self.edits.replace(o.key, o.key, [o_line[:o_col] + value + tail])
                 return
         if [line.lstrip() for line in mine] != [line.lstrip() for line in self.base.text(b.key, b.value_end)]:
             # Same data, other text (a comment inside a list, say): not ours to rewrite.
-            self.edits.replace(o.key, o.value_end, conflict_lines(mine, _reindent(self.theirs.text(t.key, t.value_end), shift)))
+            self.edits.replace(o.key, o.value_end, conflict_lines(mine, self._theirs_value(level, key)))
             self.edits.conflicts += 1
             return
-        self.edits.replace(o.key, o.value_end, _reindent(self.theirs.text(t.key, t.value_end), shift))
+        self.edits.replace(o.key, o.value_end, self._theirs_value(level, key))
 
-    def _placement(self, key: Any, o_map: Any, t_map: Any, ob: dict[Any, _Block], tb: dict[Any, _Block],
-                   removed: set[Any], shift: int) -> tuple[int, list[str]]:
+    def _placement(self, level: _Level, key: Any) -> tuple[int, list[str]]:
         """Where a key new to the user's file goes (after the sibling it follows in the new
         render) and its lines, with the blank lines that separate it there."""
-        order = list(t_map)
+        ob, tb = level.ours, level.theirs
+        order = list(level.maps[2])
         at = order.index(key)
         t = tb[key]
         for prev in reversed(order[:at]):
-            if prev in ob and prev not in removed:
-                return ob[prev].end + 1, _reindent(self.theirs.text(tb[prev].end + 1, t.end), shift)
+            if prev in ob and prev not in level.removed:
+                return ob[prev].end + 1, _reindent(self.theirs.text(tb[prev].end + 1, t.end), level.shift)
         for nxt in order[at + 1:]:
-            if nxt in ob and nxt not in removed:
-                return ob[nxt].start, _reindent(self.theirs.text(t.start, tb[nxt].start - 1), shift)
+            if nxt in ob and nxt not in level.removed:
+                return ob[nxt].start, _reindent(self.theirs.text(t.start, tb[nxt].start - 1), level.shift)
         last = max((b.end for b in ob.values()), default=-1)
-        return last + 1, _reindent(self.theirs.text(t.start, t.end), shift)
+        return last + 1, _reindent(self.theirs.text(t.start, t.end), level.shift)
 
-    def _conflict_key(self, key: Any, o: _Block | None, t: _Block, o_map: Any, t_map: Any,
-                  ob: dict[Any, _Block], tb: dict[Any, _Block], removed: set[Any], shift: int) -> None:
-        theirs = _reindent(self.theirs.text(t.key, t.value_end), shift)
+    def _conflict_key(self, level: _Level, key: Any) -> None:
+        theirs = self._theirs_value(level, key)
+        o = level.ours.get(key)
         if o is None:
-            at, _ = self._placement(key, o_map, t_map, ob, tb, removed, shift)
+            at, _ = self._placement(level, key)
             self.edits.insert(at, conflict_lines([], theirs))
         else:
             self.edits.replace(o.key, o.value_end, conflict_lines(self.ours.text(o.key, o.value_end), theirs))
         self.edits.conflicts += 1
 
-    def _remove(self, removed: set[Any], o_map: Any, ob: dict[Any, _Block]) -> None:
-        order = list(o_map)
-        for key in removed:
+    def _remove(self, level: _Level) -> None:
+        ob = level.ours
+        order = list(level.maps[1])
+        for key in level.removed:
             at = order.index(key)
             block = ob[key]
             if at + 1 < len(order):
@@ -239,23 +270,22 @@ def _load(text: str) -> _Doc | None:
 
 def merge_values(base: str, ours: str, theirs: str) -> Merged | None:
     """Merge three versions of values.yaml by structure, or None when that is not safe."""
-    docs = [_load(text) for text in (base, ours, theirs)]
-    if any(doc is None or not doc.lines[-1].endswith("\n") for doc in docs):
+    b, o, t = (_load(text) for text in (base, ours, theirs))
+    if b is None or o is None or t is None or not all(d.lines[-1].endswith("\n") for d in (b, o, t)):
         return None
-    b, o, t = docs  # type: ignore[misc]
     merger = _Merger(b, o, t)
     try:
         merger.merge_map((b.root, o.root, t.root), (len(b.lines) - 1, len(o.lines) - 1, len(t.lines) - 1))
     except (KeyError, ValueError, TypeError, IndexError):
         return None  # a layout the text editor does not understand: the line merge takes over
     first = [min(blocks.start for blocks in d.blocks(d.root, len(d.lines) - 1).values()) for d in (b, o, t)]
-    preamble = [d.text(0, f - 1) for d, f in zip((b, o, t), first)]
+    preamble = [d.text(0, f - 1) for d, f in zip((b, o, t), first, strict=True)]
     if preamble[1] == preamble[0] and preamble[2] != preamble[0]:
         merger.edits.insert(0, preamble[2])
-        merger.edits.deleted.update(range(0, first[1]))
+        merger.edits.deleted.update(range(first[1]))
     elif preamble[1] not in (preamble[0], preamble[2]) and preamble[2] != preamble[0]:
         merger.edits.insert(0, conflict_lines(preamble[1], preamble[2]))
-        merger.edits.deleted.update(range(0, first[1]))
+        merger.edits.deleted.update(range(first[1]))
         merger.edits.conflicts += 1
     text = merger.edits.apply(o.lines)
     if not merger.edits.conflicts and _load(text) is None:
