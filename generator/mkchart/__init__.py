@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from mkchart.errors import ExitCode, MkchartError
     from mkchart.inputs import Inputs
     from mkchart.new import Plan, create, new_chart, plan_new
-    from mkchart.outcomes import ChartOutcome, RunReport, Status
+    from mkchart.outcomes import ChartOutcome, RunReport, Status, exit_code
     from mkchart.regen.plan import RegenPlan, apply, plan_regen, regen_chart
 
 _HOMES = {
@@ -54,6 +54,7 @@ _HOMES = {
     "check_services": "mkchart.batch",
     "run_batch": "mkchart.batch",
     "ChartOutcome": "mkchart.outcomes",
+    "exit_code": "mkchart.outcomes",
     "RunReport": "mkchart.outcomes",
     "Status": "mkchart.outcomes",
     "ExitCode": "mkchart.errors",
@@ -63,7 +64,8 @@ _HOMES = {
 __all__ = [
     "ANSWERS_FORMAT", "Answers", "ChartOutcome", "ExitCode", "Inputs", "Layers", "MkchartError", "Plan",
     "RegenPlan", "Resolved", "RunReport", "Status", "__version__", "apply", "check_services", "create",
-    "new_chart", "parse_sets", "plan_new", "plan_regen", "regen_chart", "render", "resolve", "run_batch",
+    "exit_code", "new_chart", "parse_sets", "plan_new", "plan_regen", "regen_chart", "render", "resolve",
+    "run_batch",
 ]
 
 

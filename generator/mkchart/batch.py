@@ -21,7 +21,7 @@ from mkchart.answers.layers import Layers
 from mkchart.answers.resolve import Resolved, resolve
 from mkchart.chart.layout import ANSWERS_FILE
 from mkchart.chart.render import compile_skeleton
-from mkchart.errors import AnswersError, AnswersFileError, BatchError, ExitCode, MissingAnswersError, MkchartError
+from mkchart.errors import AnswersError, AnswersFileError, BatchError, MissingAnswersError, MkchartError
 from mkchart.fleet import parallel_map
 from mkchart.i18n import t
 from mkchart.inputs import Given, read_config_files
@@ -233,9 +233,3 @@ def run_batch(services: Path, output_dir: Path, set_layer: Mapping[str, Any] | N
     return [outcomes[index] for index in sorted(outcomes)]
 
 
-def exit_code(outcomes: list[ChartOutcome]) -> ExitCode:
-    """The run's exit code: bad input if any entry was refused, else drift if any conflicted."""
-    statuses = {outcome.status for outcome in outcomes}
-    if Status.REFUSED in statuses:
-        return ExitCode.BAD_INPUT
-    return ExitCode.DRIFT if Status.CONFLICTED in statuses else ExitCode.OK

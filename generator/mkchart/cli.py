@@ -166,7 +166,7 @@ def new(
         interactive = not console.json and wizard.wanted(no_input, os.environ, _stdin_is_terminal())
         if interactive:
             session = wizard.Session.from_given(read_inputs(inputs))
-            plan = wizard.run(session, output_dir, force, ask=input, say=typer.echo)
+            plan = wizard.gather(session, output_dir, force, ask=input, say=typer.echo)
         else:
             plan = creation.plan_new(inputs)
         for note in plan.resolved.notes:
@@ -243,8 +243,9 @@ def batch(
     console = Console("batch", output, quiet, lang)
     with user_errors(console):
         from mkchart.answers.resolve import parse_sets
-        from mkchart.batch import exit_code, run_batch
+        from mkchart.batch import run_batch
         from mkchart.console import Progress
+        from mkchart.outcomes import exit_code
 
         progress = Progress(console, os.environ)
         outcomes = run_batch(services, output_dir, parse_sets(list(set_ or ())), keep_going,

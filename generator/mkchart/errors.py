@@ -26,11 +26,13 @@ class ExitCode(IntEnum):
     DRIFT = 1
     """`regen --check` found drift, or a regeneration left conflict markers to resolve."""
     BAD_INPUT = 2
-    """Input refused (answers, files, folders, options) or the OS refused a write; nothing
-    of the refused chart was written. `batch --keep-going` and a `regen` of several
-    folders still write the charts that were fine."""
+    """Input refused (answers, files, folders, options), the OS refused a write, or `lint`
+    and `package` found a problem (or no Helm engine); nothing of the refused chart was
+    written. `batch --keep-going` and a `regen` of several folders still write the charts
+    that were fine."""
     INTERRUPTED = 130
-    """Ctrl-C, end of input or "no" at the confirmation of a session; nothing was written."""
+    """Ctrl-C, end of input or "no" at the confirmation of a session; the chart being
+    written is rolled back (charts a `batch` or `regen` finished before stay)."""
 
 
 class MkchartError(Exception):

@@ -1,8 +1,10 @@
-"""Work over many charts on every core: forked workers, results in the input's order.
+"""Work over many charts in forked workers (one per core, at most MAX_WORKERS), results
+in the input's order; fewer than PARALLEL_FROM items stay in this process.
 
 Rendering, merging and writing charts is CPU-bound Python, so threads would only queue
 on the GIL. Forked workers inherit everything already loaded (the compiled skeleton,
-the profiles), so they start in milliseconds; small jobs stay in this process.
+the profiles), so they start in milliseconds; for a few charts, forking costs more than
+it saves.
 """
 
 from __future__ import annotations

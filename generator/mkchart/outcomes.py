@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 
 from mkchart import __version__
+from mkchart.errors import ExitCode
 
 
 class Word(str, Enum):
@@ -45,6 +46,15 @@ class ChartOutcome:
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     archive: str | None = None
+
+
+def exit_code(outcomes: list[ChartOutcome]) -> ExitCode:
+    """A run's exit code, the worst of its charts: BAD_INPUT if any was refused, else
+    DRIFT if any drifted or conflicted, else OK."""
+    statuses = {outcome.status for outcome in outcomes}
+    if Status.REFUSED in statuses:
+        return ExitCode.BAD_INPUT
+    return ExitCode.DRIFT if statuses & {Status.DRIFT, Status.CONFLICTED} else ExitCode.OK
 
 
 @dataclass

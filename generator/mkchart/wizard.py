@@ -1,10 +1,10 @@
 """The interactive session of `mkchart new`: it only gathers answers.
 
-Which questions, their defaults, their answers: everything except `run()` is a pure
+Which questions, their defaults, their answers: everything except `gather()` is a pure
 function of a `Session`, so the tests check the logic without a terminal. Defaults come
 from `layered()` with the answers typed so far as the prompt layer, so choosing a server
 type changes the defaults of the questions after it; typed answers are checked by
-`check_answer()`, the rules `resolve()` applies. `run()` ends with a confirmed plan;
+`check_answer()`, the rules `resolve()` applies. `gather()` ends with a confirmed plan;
 `mkchart.new.create` writes it, as for every other way into `new`.
 """
 
@@ -285,7 +285,7 @@ def prompt(q: Question, shown: str) -> str:
     return f"{text} [{shown}]: " if shown else f"{text}: "
 
 
-def summary(session: Session, answers_tree: Tree) -> list[str]:
+def summary_lines(session: Session, answers_tree: Tree) -> list[str]:
     """One line per answer that applies to this chart, whether typed or given."""
     rows = []
     for q in QUESTIONS:
@@ -366,7 +366,7 @@ def confirm(ask: Ask, say: Say) -> None:
             say(f"  ! {t('w.bad_yes_no')}")
 
 
-def run(session: Session, output_dir: Path, force: bool, ask: Ask, say: Say) -> Plan:
+def gather(session: Session, output_dir: Path, force: bool, ask: Ask, say: Say) -> Plan:
     """Ask, summarise, confirm: the plan to write. Ctrl-C and end of input propagate."""
     say(t("w.intro", for_name=t("w.for_name", name=session.name) if session.name else ""))
     check_given(session)
@@ -382,7 +382,7 @@ def run(session: Session, output_dir: Path, force: bool, ask: Ask, say: Say) -> 
     name = resolved.answers.name
     say("")
     say(f"{t('w.summary')} ({name}):")
-    for line in summary(session, to_tree(resolved.answers)):
+    for line in summary_lines(session, to_tree(resolved.answers)):
         say(line)
     say(t("w.files", target=chart_path(output_dir / name)))
     for line in file_lines(list(plan.files)):

@@ -1,20 +1,9 @@
 """Where answers come from, and which source wins: the precedence, stated once.
 
-From the weakest layer to the strongest (copier's rule: the more specific and the more
-recent a source, the more it wins):
-
-1. the model's own defaults (`mkchart.answers.model`);
-2. the server-type profile (`templates/profiles/TYPE.yaml`);
-3. the name's parts (`book-tomcat-n1`: business `book`, instance `n1`);
-4. the chart's record (`.mkchart.yaml`), when regenerating;
-5. a services file's `defaults:`, in `mkchart batch`;
-6. the answers file (`--answers`), or a services file's entry;
-7. the answers typed in an interactive session;
-8. `--set KEY=VALUE`;
-9. the NAME argument of `mkchart new`.
-
-Layers 1-3 depend on the name and the server type, so they are found after layers 4-9
-are merged; mappings merge key by key, everything else is replaced whole.
+`PRECEDENCE` lists the layers from the weakest to the strongest (copier's rule: the more
+specific and the more recent a source, the more it wins); docs/answers.md prints it.
+The first three depend on the name and the server type, so they are found after the
+others are merged; mappings merge key by key, everything else is replaced whole.
 """
 
 from __future__ import annotations
@@ -29,9 +18,26 @@ from mkchart.errors import AnswerError, AnswersError, MissingAnswersError
 from mkchart.i18n import t
 
 
+# (layer, where it comes from), weakest first. The last six are the fields of `Layers`.
+PRECEDENCE: tuple[tuple[str, str], ...] = (
+    ("model", "the answers' own defaults (the table below)"),
+    ("profile", "the server type's profile (`templates/profiles/TYPE.yaml`): image, port, probe "
+                "style, config and data paths, resources"),
+    ("name", "the name's parts: `book-tomcat-n1` gives `business: book`, `serverType: tomcat`, "
+             "`instance: n1`"),
+    ("record", "the chart's own record, `.mkchart.yaml`, when regenerating"),
+    ("defaults", "the `defaults:` of a services file, in `mkchart batch`"),
+    ("file", "an answers file (`--answers FILE`), or one entry of a services file"),
+    ("prompt", "the answers typed in an interactive session"),
+    ("set", "`--set KEY=VALUE` on the command line (repeatable)"),
+    ("name_argument", "the NAME argument of `mkchart new`"),
+)
+
+
 @dataclass(frozen=True)
 class Layers:
-    """The layers a user gives (4-9 above), each a raw, unvalidated answers tree."""
+    """The layers a user gives (the last six of `PRECEDENCE`), each a raw, unvalidated
+    answers tree; `name` is the NAME argument."""
 
     record: Tree = field(default_factory=dict)
     defaults: Tree = field(default_factory=dict)
@@ -41,7 +47,7 @@ class Layers:
     name: str | None = None
 
     def given(self) -> Tree:
-        """Layers 4-9 merged, the weakest first."""
+        """The given layers merged, the weakest first."""
         start: Tree = {}
         merged = reduce(deep_merge, (self.record, self.defaults, self.file, self.prompt, self.set), start)
         if self.name is not None:
@@ -49,13 +55,13 @@ class Layers:
         return merged
 
     def changes(self) -> Tree:
-        """What this run changes on top of a chart's record: layers 5-9."""
+        """What this run changes on top of a chart's record: every layer above it."""
         return Layers(defaults=self.defaults, file=self.file, prompt=self.prompt, set=self.set,
                       name=self.name).given()
 
 
 def name_layer(parts: NameParts) -> Tree:
-    """Layer 3: what the name says."""
+    """The `name` layer: what the name says."""
     return {"business": parts.business, "instance": parts.instance}
 
 
