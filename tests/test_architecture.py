@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator" / "mkchart"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
     # the ground: words, errors, outcome records, YAML, installed data, worker pools
-    ("i18n", "messages", "errors", "outcomes", "yamlio", "data", "fleet"),
+    ("i18n", "messages", "errors", "outcomes", "yamlio", "data", "fleet", "safeio"),
     ("answers",),  # inputs -> one validated Answers
     ("chart",),  # Answers -> files in memory
     ("record", "migrations", "inputs", "write"),  # the chart's record, reading inputs, writing

@@ -21,13 +21,13 @@ from mkchart.answers.layers import Layers
 from mkchart.answers.resolve import Resolved, resolve
 from mkchart.chart.layout import ANSWERS_FILE
 from mkchart.chart.render import compile_skeleton
-from mkchart.errors import AnswersError, AnswersFileError, BatchError, MissingAnswersError, MkchartError
+from mkchart.errors import AnswersError, AnswersFileError, BatchError, InterruptError, MissingAnswersError, MkchartError
 from mkchart.fleet import parallel_map
 from mkchart.i18n import t
 from mkchart.inputs import Given, read_config_files
 from mkchart.new import create, plan_chart
 from mkchart.outcomes import ChartOutcome, Status
-from mkchart.regen.plan import apply, plan_regen_given
+from mkchart.regen.plan import plan_regen_given, regenerate
 
 TOP_KEYS = ("defaults", "services")
 
@@ -178,10 +178,7 @@ def _given(services: Path, index: int, layers: Layers, confine: Path | None) -> 
 
 
 def _regenerate(entry: Entry, target: Path) -> ChartOutcome:
-    plan = plan_regen_given(target, entry.given)
-    if plan.writes:
-        apply(plan)
-    return plan.outcome(written=True)
+    return regenerate(target, entry.given).outcome(written=True)
 
 
 def _one(job: tuple[Entry, Path]) -> ChartOutcome:
@@ -226,10 +223,27 @@ def run_batch(services: Path, output_dir: Path, set_layer: Mapping[str, Any] | N
     if progress:
         progress.start(len(checked.entries))
     jobs = [(entry, output_dir) for entry in checked.entries]
-    for (entry, _), outcome in zip(jobs, parallel_map(_one, jobs, prepare=compile_skeleton), strict=True):
-        outcomes[entry.index] = outcome
-        if progress:
-            progress.step(outcome)
+    existed = {entry.index: (output_dir / entry.name).exists() for entry in checked.entries}
+    try:
+        for (entry, _), outcome in zip(jobs, parallel_map(_one, jobs, prepare=compile_skeleton), strict=True):
+            outcomes[entry.index] = outcome
+            if progress:
+                progress.step(outcome)
+    except KeyboardInterrupt:
+        for entry in checked.entries:
+            if entry.index not in outcomes:
+                outcomes[entry.index] = _unfinished(entry, output_dir / entry.name, existed[entry.index])
+        done = [outcomes[index] for index in sorted(outcomes)]
+        written = sum(o.status in (Status.CREATED, Status.UPDATED, Status.CONFLICTED) for o in done)
+        raise InterruptError(t("b.interrupted", written=written, total=len(done)), outcomes=done) from None
     return [outcomes[index] for index in sorted(outcomes)]
+
+
+def _unfinished(entry: Entry, target: Path, existed: bool) -> ChartOutcome:
+    """What an interrupted batch can say of a chart it did not hear back about: a new
+    chart is written whole or not at all, an existing one is fully old or fully new."""
+    if not existed and (target / ANSWERS_FILE).is_file():
+        return ChartOutcome(entry.name, str(target), Status.CREATED)
+    return ChartOutcome(entry.name, str(target), Status.INTERRUPTED)
 
 

@@ -9,6 +9,7 @@ through `mkchart.console`. Heavy modules are imported inside the commands so `mk
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -208,21 +209,24 @@ def regen(
     with user_errors(console):
         from mkchart.chart.render import compile_skeleton
         from mkchart.fleet import parallel_map
-        from mkchart.regen.job import RegenJob, run_regen_job
+        from mkchart.regen.job import RegenJob, interrupted, run_regen_job
 
         folders = chart_dirs or [Path(".")]
         jobs = [RegenJob(folder, answers, tuple(set_ or ()), check, dry_run) for folder in folders]
         outcomes = []
         code = 0
-        for result in parallel_map(run_regen_job, jobs, prepare=compile_skeleton):
-            for note in result.notes:
-                console.note(note)
-            for line in result.lines:
-                console.line(line)
-            for error in result.errors:
-                console.error(error)
-            code = max(code, result.code)
-            outcomes.append(result.outcome)
+        try:
+            for result in parallel_map(run_regen_job, jobs, prepare=compile_skeleton):
+                for note in result.notes:
+                    console.note(note)
+                for line in result.lines:
+                    console.line(line)
+                for error in result.errors:
+                    console.error(error)
+                code = max(code, result.code)
+                outcomes.append(result.outcome)
+        except KeyboardInterrupt:
+            raise interrupted(jobs, outcomes) from None
         finish(console, RunReport("regen", exitCode=code, charts=outcomes))
 
 
@@ -321,6 +325,10 @@ def _wants_json(argv: list[str]) -> bool:
     return wanted == "json"
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Console-script entry point.
 
@@ -329,6 +337,9 @@ def main() -> None:
     `--output json` promises, besides click's usage message on stderr.
     """
     argv = sys.argv[1:]
+    # Jenkins stops a build with SIGTERM: treat it as Ctrl-C (finish or roll back the
+    # chart being written, then exit 130), never as a kill in the middle of a write.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         code = app(prog_name="mkchart", args=argv, standalone_mode=False)
     except typer.Abort:

@@ -105,14 +105,36 @@ class WriteError(MkchartError):
     space, no permission); everything the call had written is put back first."""
 
 
+class UnsafeFileError(MkchartError):
+    """Raised when a file mkchart reads or writes is not what it may touch: a symbolic
+    link inside a chart (anywhere on the path), a FIFO, device or folder where a file
+    should be, a path leading out of the chart, or a file too large to be an input."""
+
+
+class ChartBusyError(MkchartError):
+    """Raised when another mkchart run holds a chart's lock for longer than the wait."""
+
+
+class ChartChangedError(MkchartError):
+    """Raised when a file of the chart changed between planning and writing (an editor
+    saved it meanwhile); nothing was written, so the save is kept. Run regen again."""
+
+    exit_code = ExitCode.DRIFT
+
+
 class NotAChartError(MkchartError):
     """Raised when a folder given to regen, lint or package holds no chart mkchart knows."""
 
 
 class InterruptError(MkchartError):
-    """Raised when the user presses Ctrl-C, closes input or says no in a session."""
+    """Raised when the user presses Ctrl-C, closes input or says no in a session, or when
+    a run over many charts is interrupted: `outcomes` then says what was written."""
 
     exit_code = ExitCode.INTERRUPTED
+
+    def __init__(self, message: str, hint: str | None = None, outcomes: list[ChartOutcome] | None = None) -> None:
+        super().__init__(message, hint)
+        self.outcomes = outcomes or []
 
 
 class BatchError(MkchartError):
@@ -135,4 +157,4 @@ class LintError(MkchartError):
 
 def outcomes_of(error: BaseException) -> list[Any]:
     """The per-chart outcomes an error carries for the JSON document (batch), else none."""
-    return list(error.outcomes) if isinstance(error, BatchError) else []
+    return list(error.outcomes) if isinstance(error, BatchError | InterruptError) else []

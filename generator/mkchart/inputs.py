@@ -17,8 +17,9 @@ from mkchart.answers.layers import Layers
 from mkchart.answers.model import Answers
 from mkchart.answers.resolve import parse_sets
 from mkchart.chart.layout import CONFIG_FILES_DIR
-from mkchart.errors import AnswerError, AnswersError
+from mkchart.errors import AnswerError, AnswersError, UnsafeFileError
 from mkchart.i18n import t
+from mkchart.safeio import read_in_chart
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,42 @@ def _read_one(source: Path, shown: Path, key: str, base: Path, room: int) -> byt
         return AnswerError(key, t("e.file.utf8", path=shown), t("e.file.utf8.hint"))
     except OSError as exc:
         return AnswerError(key, t("e.file.unreadable", path=shown, reason=exc.strerror))
+
+
+def read_chart_copies(answers: Answers, chart: Path) -> dict[str, bytes]:
+    """The chart's own copies of its config files, as its record names them: each must be
+    files/config/NAME, a regular file reached without any symbolic link (the record comes
+    from a repository, where anything can be swapped for a link to the agent's files)."""
+    contents: dict[str, bytes] = {}
+    problems: list[AnswerError] = []
+    total = 0
+    for index, given in enumerate(answers.config.files):
+        key = f"config.files[{index}]"
+        folder, _, name = given.rpartition("/")
+        if folder != CONFIG_FILES_DIR or not name or name in (".", ".."):
+            root = chart.resolve() / CONFIG_FILES_DIR
+            problems.append(AnswerError(key, t("e.file.outside", given=given, path=chart / given, root=root),
+                                        t("e.file.outside.hint", root=root)))
+            continue
+        try:
+            data = read_in_chart(chart, given, CONFIG_FILES_LIMIT - total)
+        except UnsafeFileError as error:
+            problems.append(AnswerError(key, error.message, error.hint))
+            continue
+        if data is None:
+            problems.append(AnswerError(key, t("e.file.missing", path=chart / given),
+                                        t("e.file.missing.hint", base=chart)))
+            continue
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            problems.append(AnswerError(key, t("e.file.utf8", path=chart / given), t("e.file.utf8.hint")))
+            continue
+        total += len(data)
+        contents[name] = data
+    if problems:
+        raise AnswersError(problems)
+    return contents
 
 
 def read_config_paths(paths: tuple[str, ...], base: Path, confine_to: Path | None = None) -> dict[str, bytes]:

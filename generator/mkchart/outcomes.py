@@ -32,6 +32,7 @@ class Status(Word):
     DRIFT = "drift"  # `regen --check`: the chart differs from what it would be
     REFUSED = "refused"  # its input was invalid (or lint failed); nothing was written for it
     PACKAGED = "packaged"  # `package`: the archive was written
+    INTERRUPTED = "interrupted"  # the run stopped first: the chart is as it was, or wholly done
 
 
 @dataclass

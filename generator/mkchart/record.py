@@ -20,6 +20,7 @@ from mkchart.answers.tree import to_tree
 from mkchart.chart.layout import ANSWERS_FILE
 from mkchart.errors import AnswersFileError, NotAChartError
 from mkchart.i18n import t
+from mkchart.safeio import read_in_chart
 
 HEADER = """\
 # mkchart answers for {name}: the chart is generated from these.
@@ -40,7 +41,10 @@ def hashes(files: Mapping[str, bytes]) -> dict[str, str]:
     return {path: sha256(content) for path, content in sorted(files.items()) if path != ANSWERS_FILE}
 
 
-def dump(answers: Answers, generated: Mapping[str, str] | None = None) -> bytes:
+DELETED_COMMENT = "deleted: generated files you deleted; regen keeps them deleted."
+
+
+def dump(answers: Answers, generated: Mapping[str, str] | None = None, deleted: list[str] | None = None) -> bytes:
     """The text of a fresh `.mkchart.yaml` for `answers`.
 
     Written by the fast emitter (batch runs write hundreds); `rewrite` later edits it
@@ -50,6 +54,8 @@ def dump(answers: Answers, generated: Mapping[str, str] | None = None) -> bytes:
     comment = "".join(f"# {line}\n" for line in GENERATED_COMMENT.splitlines())
     text = (HEADER.format(name=answers.name) + yamlio.dump_plain(head) + comment
             + yamlio.dump_plain({"generated": dict(generated or {})}))
+    if deleted:
+        text += f"# {DELETED_COMMENT}\n" + yamlio.dump_plain({"deleted": sorted(deleted)})
     return text.encode("utf-8")
 
 
@@ -64,6 +70,7 @@ class Recorded:
     format: int
     notes: list[str] = field(default_factory=list)
     _document: Any = None
+    deleted: list[str] = field(default_factory=list)
 
     @property
     def document(self) -> Any:
@@ -91,12 +98,12 @@ def load(chart_dir: Path) -> Recorded:
     if not chart_dir.is_dir():
         raise NotAChartError(t("a.no_folder", path=chart_dir), t("a.no_folder.hint"))
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise NotAChartError(t("a.missing", path=path, name=chart_dir.resolve().name), t("a.missing.hint")) from None
+        raw = read_in_chart(chart_dir, ANSWERS_FILE)
     except OSError as exc:
         raise AnswersFileError(t("e.answers.unreadable", path=path, error=exc.strerror),
                                t("a.unreadable.hint")) from None
+    if raw is None:
+        raise NotAChartError(t("a.missing", path=path, name=chart_dir.resolve().name), t("a.missing.hint"))
     try:
         document = yamlio.parse(raw.decode("utf-8"), str(path))
     except UnicodeDecodeError:
@@ -121,6 +128,12 @@ def load(chart_dir: Path) -> Recorded:
         round_trip = yamlio.load_round_trip(raw.decode("utf-8"))
         notes = migrate(round_trip, found)
         document = yamlio.plain(round_trip)
+    answers, generated, deleted = _sections(path, document)
+    return Recorded(path, raw, answers, generated, found, notes, round_trip, deleted)
+
+
+def _sections(path: Path, document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+    """The record's `answers:`, `generated:` and `deleted:`, each checked for its shape."""
     answers = document.get("answers")
     if not isinstance(answers, dict):
         raise _invalid(path, t("a.answers"))
@@ -131,7 +144,10 @@ def load(chart_dir: Path) -> Recorded:
         _safe_relative(k) and isinstance(v, str) and len(v) == 64 for k, v in generated.items()
     ):
         raise _invalid(path, t("a.generated"), t("a.generated.hint"))
-    return Recorded(path, raw, yamlio.plain(answers), dict(generated), found, notes, round_trip)
+    deleted = document.get("deleted") or []
+    if not isinstance(deleted, list) or not all(_safe_relative(item) for item in deleted):
+        raise _invalid(path, t("a.deleted"))
+    return yamlio.plain(answers), dict(generated), [str(item) for item in deleted]
 
 
 def _set(target: Any, key: str, value: Any) -> None:
@@ -164,7 +180,7 @@ def _update(target: Any, new: Mapping[str, Any]) -> None:
                 target[key] = value
 
 
-def rewrite(recorded: Recorded, answers: Answers, generated: Mapping[str, str]) -> bytes:
+def rewrite(recorded: Recorded, answers: Answers, generated: Mapping[str, str], deleted: list[str]) -> bytes:
     """The recorded file with new answers and hashes; the user's comments and the header stay."""
     document = recorded.document
     document["mkchart"]["version"] = __version__
@@ -175,4 +191,12 @@ def rewrite(recorded: Recorded, answers: Answers, generated: Mapping[str, str]) 
     else:
         document["generated"] = dict(generated)
         document.yaml_set_comment_before_after_key("generated", before=GENERATED_COMMENT)
+    if deleted:
+        if "deleted" not in document:
+            document["deleted"] = yamlio.styled(sorted(deleted))
+            document.yaml_set_comment_before_after_key("deleted", before=DELETED_COMMENT)
+        elif yamlio.plain(document["deleted"]) != sorted(deleted):
+            document["deleted"] = yamlio.styled(sorted(deleted))
+    elif "deleted" in document:
+        del document["deleted"]
     return yamlio.dump_round_trip(document).encode("utf-8")

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import json
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from mkchart.errors import TargetExistsError, UsageError, WriteError
+from mkchart.errors import ChartBusyError, ChartChangedError, TargetExistsError, UnsafeFileError, UsageError, WriteError
 from mkchart.i18n import t
+from mkchart.safeio import check_in_chart, parts_of, read_in_chart
 
 # Folders every chart has even when empty (Helm's layout; git cannot hold empty folders).
 ALWAYS_DIRS = ("charts",)
@@ -83,93 +90,254 @@ def write_new_chart(target: Path, files: Mapping[str, bytes], force: bool = Fals
         shutil.rmtree(backup, ignore_errors=True)
 
 
-def _path_in_chart(chart: Path, relative: str) -> Path:
-    """CHART/relative, refused unless it stays inside the chart (symlinks included)."""
-    target = chart / relative
-    root = chart.resolve()
-    if Path(relative).is_absolute() or ".." in Path(relative).parts or not (
-        target.parent.resolve() == root or root in target.parent.resolve().parents
-    ):
-        raise UsageError(t("e.write.outside", target=target, chart=chart), t("e.write.outside.hint"))
-    return target
+# --- changing an existing chart: a journaled transaction ----------------------------------
+#
+# 1. stage: every new content into a temp file beside its target (fsynced), and every
+#    file to be replaced or removed hard-linked to a backup beside it;
+# 2. commit: the journal (.mkchart-journal) lists them all, written atomically;
+# 3. apply: each temp renamed over its target (atomic per file), removed files unlinked;
+# 4. finish: journal, backups and folders fsynced and cleaned up.
+#
+# A failure before the commit removes what was staged: nothing changed. A failure while
+# applying puts the backups back. A kill (SIGKILL) at any point leaves either no journal
+# (the next run deletes the leftover temps: the chart is as it was) or a journal (the next
+# run completes it: the chart is as planned). SIGINT and SIGTERM wait for step 2-4 to end.
+
+JOURNAL = ".mkchart-journal"
+_NEW, _OLD = ".mkchart-new", ".mkchart-old"
+JOURNAL_FORMAT = 1
+# How long a second mkchart run waits for the first to release a chart.
+LOCK_WAIT_SECONDS = 10.0
 
 
-def update_files(chart: Path, changes: Mapping[str, bytes | None]) -> None:
+def _fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _temp_beside(target: Path, suffix: str) -> Path:
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
+    os.close(handle)
+    return Path(name)
+
+
+@contextlib.contextmanager
+def deferred_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block ends, then interrupt as Ctrl-C would: a
+    chart is never left between its old and new state by a person or a CI abort."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    previous = {sig: signal.signal(sig, hold) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if received:
+            raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def chart_lock(chart: Path, shared: bool = False, wait: float | None = None) -> Iterator[None]:
+    """An advisory lock on the chart folder, so two mkchart runs never interleave on one
+    chart: the second waits up to LOCK_WAIT_SECONDS, then stops with a clear message."""
+    wait = LOCK_WAIT_SECONDS if wait is None else wait
+    descriptor = os.open(chart, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(descriptor, mode)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise ChartBusyError(t("j.busy", chart=chart, seconds=round(wait)), t("j.busy.hint")) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
+@dataclass
+class _Entry:
+    path: str  # relative to the chart
+    temp: str | None = None  # the staged new content, relative to the chart (None: remove)
+    backup: str | None = None  # the original, hard-linked aside (None: there was none)
+
+
+def _journal_entries(chart: Path) -> list[_Entry] | None:
+    raw = read_in_chart(chart, JOURNAL)
+    if raw is None:
+        return None
+    try:
+        document = json.loads(raw)
+        entries = [_Entry(str(e["path"]), e.get("temp"), e.get("backup")) for e in document["files"]]
+        for entry in entries:
+            for relative in (entry.path, entry.temp, entry.backup):
+                if relative is not None:
+                    parts_of(str(relative))
+    except (ValueError, KeyError, TypeError, UnsafeFileError):
+        raise WriteError(t("j.bad_journal", chart=chart, journal=JOURNAL), t("j.bad_journal.hint")) from None
+    return entries
+
+
+def leftovers(chart: Path) -> list[str]:
+    """Traces of a regen that did not finish: its journal, staged temps, backups."""
+    found = []
+    for folder, dirs, files in os.walk(chart):
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]
+        for name in files:
+            if name == JOURNAL or (name.startswith(".") and name.endswith((_NEW, _OLD))):
+                found.append(Path(folder, name).relative_to(chart).as_posix())
+    return sorted(found)
+
+
+def recover(chart: Path) -> list[str]:
+    """Finish what an interrupted regen left: complete a committed transaction, or drop
+    an uncommitted one's temps. Returns the paths it put in place (for a note)."""
+    completed: list[str] = []
+    entries = _journal_entries(chart)
+    if entries is not None:
+        for entry in entries:
+            target = chart / entry.path
+            if entry.temp is not None and (chart / entry.temp).is_file():
+                os.replace(chart / entry.temp, target)
+                completed.append(entry.path)
+            elif entry.temp is None and entry.backup is not None and (target.exists() or target.is_symlink()):
+                target.unlink()
+                completed.append(entry.path)
+        _fsync_folder(chart)
+        (chart / JOURNAL).unlink()
+    for relative in leftovers(chart):
+        (chart / relative).unlink(missing_ok=True)
+    return completed
+
+
+def update_files(chart: Path, changes: Mapping[str, bytes | None],
+                 expected: Mapping[str, bytes | None] | None = None) -> None:
     """Put every change in CHART at once: bytes replace or create a file, None removes it.
 
-    Each new content is first written to a temporary file beside its target; only when
-    all are staged are they moved into place (os.replace, atomic per file), the replaced
-    originals kept aside until the end so that a failure restores them all. Temporary
-    files never outlive the call.
+    `expected` holds what each file held when the changes were planned: a file that
+    changed since (an editor saved it meanwhile) stops the whole update before anything
+    is replaced (`ChartChangedError`), so no save is ever lost. See the steps above.
     """
     try:
-        _update_files(chart, changes)
+        _update_files(chart, changes, expected or {})
     except OSError as error:
         raise _write_error(error, chart) from None
 
 
-class _Transaction:
-    """The files of one `update_files` call: staged temp files, the originals kept aside,
-    and what was created, so that any failure puts the chart back as it was."""
-
-    def __init__(self) -> None:
-        self.staged: dict[str, Path] = {}
-        self.backups: dict[Path, Path] = {}
-        self.made_dirs: list[Path] = []
-        self.created: list[Path] = []
-
-    def stage(self, relative: str, target: Path, content: bytes) -> None:
-        """Write `content` to a temp file beside `target`, with the target's mode."""
-        missing = [p for p in [target.parent, *target.parent.parents] if not p.exists()]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self.made_dirs += reversed(missing)
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".mkchart-new", dir=target.parent)
-        self.staged[relative] = Path(name)
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-        os.chmod(name, mode)
-
-    def swap(self, relative: str, target: Path) -> None:
-        """Move the original aside and the staged file (if any) into its place."""
-        if target.exists():
-            backup = Path(tempfile.mkstemp(prefix=f".{target.name}.", suffix=".mkchart-old", dir=target.parent)[1])
-            os.replace(target, backup)
-            self.backups[target] = backup
-        elif relative in self.staged:
-            self.created.append(target)
-        if relative in self.staged:
-            os.replace(self.staged[relative], target)
-            del self.staged[relative]  # only once moved: a failed move still has a temp to clean
-
-    def roll_back(self) -> None:
-        for target in self.created:
-            target.unlink(missing_ok=True)
-        for target, backup in self.backups.items():
-            os.replace(backup, target)
-        self.backups.clear()
-        for name in self.staged.values():
-            name.unlink(missing_ok=True)
-        for folder in reversed(self.made_dirs):
-            with contextlib.suppress(OSError):  # a folder someone else filled meanwhile stays
-                folder.rmdir()
-
-    def finish(self) -> None:
-        for backup in self.backups.values():
-            backup.unlink(missing_ok=True)
-
-
-def _update_files(chart: Path, changes: Mapping[str, bytes | None]) -> None:
-    targets = {relative: _path_in_chart(chart, relative) for relative in changes}
-    transaction = _Transaction()
+def _update_files(chart: Path, changes: Mapping[str, bytes | None], expected: Mapping[str, bytes | None]) -> None:
+    for relative in changes:
+        check_in_chart(chart, relative)
+    transaction = _Transaction(chart)
     try:
         for relative, content in changes.items():
-            if content is not None:
-                transaction.stage(relative, targets[relative], content)
-        for relative, target in targets.items():
-            transaction.swap(relative, target)
+            transaction.stage(relative, content)
+        for relative, before in expected.items():
+            if relative in changes and read_in_chart(chart, relative) != before:
+                raise ChartChangedError(t("j.changed", path=relative), t("j.changed.hint"))
+        with deferred_signals():
+            transaction.commit()
+            transaction.apply()
+            transaction.finish()
     except BaseException:
         transaction.roll_back()
         raise
-    finally:
-        transaction.finish()
+
+
+class _Transaction:
+    """The steps of one `update_files` call (see above)."""
+
+    def __init__(self, chart: Path) -> None:
+        self.chart = chart
+        self.entries: list[_Entry] = []
+        self.made_dirs: list[Path] = []
+        self.applied: list[_Entry] = []
+        self.committed = False
+
+    @staticmethod
+    def _beside(relative: str, name: str) -> str:
+        """The chart-relative path of `name` in the folder of `relative`."""
+        folder = relative.rpartition("/")[0]
+        return f"{folder}/{name}" if folder else name
+
+    def stage(self, relative: str, content: bytes | None) -> None:
+        target = self.chart / relative
+        entry = _Entry(relative)
+        self.entries.append(entry)
+        if content is not None:
+            missing = [p for p in [target.parent, *target.parent.parents] if not p.exists()]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.made_dirs += reversed(missing)
+            temp = _temp_beside(target, _NEW)
+            entry.temp = self._beside(relative, temp.name)
+            with open(temp, "wb") as out:
+                out.write(content)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+        if target.exists():
+            backup = _temp_beside(target, _OLD)
+            os.unlink(backup)
+            os.link(target, backup)  # a second name for the original: no copy, no window
+            entry.backup = self._beside(relative, backup.name)
+
+    def commit(self) -> None:
+        document = {"format": JOURNAL_FORMAT, "files": [vars(entry) for entry in self.entries]}
+        temp = _temp_beside(self.chart / JOURNAL, _NEW)
+        with open(temp, "w", encoding="utf-8") as out:
+            json.dump(document, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, self.chart / JOURNAL)
+        for folder in sorted({(self.chart / e.path).parent for e in self.entries} | {self.chart}):
+            _fsync_folder(folder)
+        self.committed = True
+
+    def apply(self) -> None:
+        for entry in self.entries:
+            target = self.chart / entry.path
+            if entry.temp is not None:
+                os.replace(self.chart / entry.temp, target)
+            else:
+                target.unlink(missing_ok=True)
+            self.applied.append(entry)
+
+    def finish(self) -> None:
+        for folder in sorted({(self.chart / e.path).parent for e in self.entries}):
+            _fsync_folder(folder)
+        (self.chart / JOURNAL).unlink()
+        for entry in self.entries:
+            if entry.backup is not None:
+                (self.chart / entry.backup).unlink(missing_ok=True)
+        # Done: nothing is left to roll back, even if a held signal interrupts next.
+        self.entries, self.applied, self.made_dirs, self.committed = [], [], [], False
+
+    def roll_back(self) -> None:
+        """Put back every original; drop every temp, backup, folder made and the journal."""
+        for entry in reversed(self.applied):
+            target = self.chart / entry.path
+            if entry.backup is not None:
+                os.replace(self.chart / entry.backup, target)
+            else:
+                target.unlink(missing_ok=True)
+        for entry in self.entries:
+            for relative in (entry.temp, entry.backup):
+                if relative is not None:
+                    (self.chart / relative).unlink(missing_ok=True)
+        if self.committed:
+            (self.chart / JOURNAL).unlink(missing_ok=True)
+        for folder in reversed(self.made_dirs):
+            with contextlib.suppress(OSError):  # a folder someone else filled meanwhile stays
+                folder.rmdir()

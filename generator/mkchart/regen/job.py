@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mkchart.errors import ExitCode, MkchartError
+from mkchart.errors import ExitCode, InterruptError, MkchartError
 from mkchart.i18n import t
+from mkchart.inputs import Inputs, read_inputs
 from mkchart.outcomes import ChartOutcome, Status
 from mkchart.regen import report
-from mkchart.regen.plan import apply, plan_regen
+from mkchart.regen.plan import regenerate
 
 
 @dataclass(frozen=True)
@@ -38,13 +39,23 @@ def _refused(job: RegenJob, error: MkchartError) -> RegenResult:
                         error.exit_code, errors=[f"mkchart: {t('e.error')}: {error}"])
 
 
+def interrupted(jobs: list[RegenJob], outcomes: list[ChartOutcome]) -> InterruptError:
+    """Ctrl-C or SIGTERM during a regen of many folders: what each folder got. Each chart
+    being written was finished or rolled back, so the unreported ones are whole, old or new."""
+    unfinished = [ChartOutcome(job.folder.name, str(job.folder), Status.INTERRUPTED) for job in jobs[len(outcomes):]]
+    written = sum(outcome.status in (Status.UPDATED, Status.CONFLICTED) for outcome in outcomes)
+    return InterruptError(t("r.interrupted", done=len(outcomes), total=len(jobs), written=written),
+                          outcomes=[*outcomes, *unfinished])
+
+
 def run_regen_job(job: RegenJob) -> RegenResult:
+    writes = not (job.check or job.dry_run)
     try:
-        plan = plan_regen(job.folder, job.answers, job.sets)
-    except MkchartError as error:
+        plan = regenerate(job.folder, read_inputs(Inputs(answers_file=job.answers, sets=job.sets)), writes)
+    except MkchartError as error:  # refused, or the OS refused a write: rolled back, other folders go on
         return _refused(job, error)
     notes = [f"mkchart: {t('e.note')}: {note}" for note in plan.notes]
-    if job.check or job.dry_run:
+    if not writes:
         lines = [diff] if (diff := report.unified_diff(plan).rstrip("\n")) else []
         if job.dry_run:
             lines += report.change_lines(plan, everything=True)
@@ -52,13 +63,12 @@ def run_regen_job(job: RegenJob) -> RegenResult:
         result = RegenResult(plan.outcome(written=False), lines=lines, notes=notes)
         if job.check and not plan.current:
             result.code = ExitCode.DRIFT
-            problem = t("r.check.drift") if plan.writes else t("r.check.unresolved")
+            if plan.leftovers:
+                problem = t("j.interrupted", files=", ".join(plan.leftovers))
+            else:
+                problem = t("r.check.drift") if plan.writes else t("r.check.unresolved")
             result.errors.append(f"mkchart: {t('r.check', folder=job.folder, problem=problem)}")
         return result
-    try:
-        apply(plan)
-    except MkchartError as error:  # the OS refused a write: rolled back, the other folders go on
-        return _refused(job, error)
     lines = [*report.change_lines(plan), report.summary_line(plan, written=True)]
     result = RegenResult(plan.outcome(written=True), lines=lines, notes=notes)
     if plan.conflicts:

@@ -25,15 +25,16 @@ from mkchart.answers.model import Answers
 from mkchart.answers.rebase import rebase
 from mkchart.answers.resolve import Resolved, resolve
 from mkchart.answers.tree import to_tree
-from mkchart.chart.layout import ANSWERS_FILE, CONFIG_FILES_DIR, VALUES_YAML, config_copy, config_name
+from mkchart.chart.layout import ANSWERS_FILE, VALUES_YAML, config_copy, config_name
 from mkchart.chart.render import Rendered, render
 from mkchart.i18n import t
-from mkchart.inputs import Given, Inputs, read_config_files, read_inputs
+from mkchart.inputs import Given, Inputs, read_chart_copies, read_config_files, read_inputs
 from mkchart.new import recorded_answers
 from mkchart.outcomes import ChartOutcome, Status, Word
 from mkchart.regen import textmerge
 from mkchart.regen.valuesmerge import merge_values
-from mkchart.write import update_files
+from mkchart.safeio import read_in_chart
+from mkchart.write import chart_lock, leftovers, recover, update_files
 
 
 class Action(Word):
@@ -72,6 +73,7 @@ class RegenPlan:
     answers: Answers
     files: list[FileChange]
     notes: list[str] = field(default_factory=list)
+    leftovers: list[str] = field(default_factory=list)  # what an interrupted regen left
 
     @property
     def writes(self) -> dict[str, bytes | None]:
@@ -104,13 +106,6 @@ class RegenPlan:
 # --- one file ---------------------------------------------------------------------------
 
 
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes() if path.is_file() else None
-    except OSError:
-        return None
-
-
 def _decode(content: bytes) -> str:
     return content.decode("utf-8", "surrogateescape")
 
@@ -129,14 +124,16 @@ def _merge(path: str, base: bytes | None, ours: bytes, theirs: bytes) -> tuple[b
 
 
 def decide_file(path: str, disk: bytes | None, base: bytes | None, theirs: bytes | None,
-                written: str | None) -> FileChange:
+                written: str | None, deleted: bool = False) -> FileChange:
     """Decide one generated file. `written` is the hash of what mkchart last rendered for
-    it (None: mkchart never wrote it, as far as the record says)."""
+    it (None: mkchart never wrote it, as far as the record says); `deleted` whether the
+    record says the user deleted it."""
     if disk is None:
         if theirs is None:
             return FileChange(path, Action.UNCHANGED, None, None)
         if written is not None:
-            return FileChange(path, Action.KEEP, None, None, t("r.note.deleted"))
+            # Missing: kept deleted, and recorded so (until then, --check calls it drift).
+            return FileChange(path, Action.KEEP, None, None, t("r.note.deleted" if deleted else "r.note.missing"))
         return FileChange(path, Action.CREATE, None, theirs)
     touched = written is None or record.sha256(disk) != written
     if theirs is None:
@@ -217,7 +214,7 @@ def _config(chart: Path, given: Given, answers: _Answers) -> dict[str, bytes]:
         return read_config_files(answers.new.answers, given.files_base, given.files_confine)
     # The paths come from .mkchart.yaml, which a pull request can change: only the
     # chart's own copies may be read, never a file elsewhere on the CI agent.
-    return read_config_files(answers.new.answers, chart, chart / CONFIG_FILES_DIR)
+    return read_chart_copies(answers.new.answers, chart)
 
 
 def _renders(answers: _Answers, config: dict[str, bytes]) -> tuple[Rendered, Rendered]:
@@ -243,11 +240,12 @@ def _record_change(answers: _Answers, config: dict[str, bytes], theirs: Rendered
         generated.update({p: recorded.generated[p] for p in config_paths if p in theirs and p in recorded.generated})
         generated = dict(sorted(generated.items()))
     kept_answers = recorded_answers(answers.new.answers, config)
-    unchanged_record = (not recorded.notes and generated == recorded.generated
+    deleted = sorted(c.path for c in changes if c.action == Action.KEEP and c.before is None)
+    unchanged_record = (not recorded.notes and generated == recorded.generated and deleted == recorded.deleted
                         and to_tree(kept_answers) == recorded.answers)
     if unchanged_record and not any(c.action.writes for c in changes):
         return None
-    after = record.rewrite(recorded, kept_answers, generated)
+    after = record.rewrite(recorded, kept_answers, generated, deleted)
     if after == recorded.text:
         return None
     return FileChange(ANSWERS_FILE, Action.UPDATE, recorded.text, after, t("r.note.record"))
@@ -271,31 +269,48 @@ def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
     recorded = answers.recorded.generated or record.hashes(
         {p: c for p, c in base.items() if p not in config_paths})
 
-    # Step 4: every file, decided.
-    files: list[FileChange] = []
+    # Step 4: every file, decided; what an interrupted regen left counts as drift.
+    left = leftovers(chart)
+    files = [FileChange(path, Action.REMOVE, None, None, t("r.note.leftover")) for path in left]
+    deleted = set(answers.recorded.deleted)
     for path in sorted(set(base) | set(theirs)):
-        disk = _read(chart / path)
+        disk = read_in_chart(chart, path)
         if path in config_paths:
             files.append(decide_config_copy(path, disk, theirs.get(path), recorded.get(path)))
         else:
-            files.append(decide_file(path, disk, base.get(path), theirs.get(path), recorded.get(path)))
+            files.append(decide_file(path, disk, base.get(path), theirs.get(path), recorded.get(path),
+                                     path in deleted))
     record_change = _record_change(answers, config, theirs, config_paths, files)
     if record_change is not None:
         files.append(record_change)
     migrated = [t("r.migrated", source=answers.recorded.path, note=note) for note in answers.recorded.notes]
-    return RegenPlan(chart, answers.new.answers, files, [*answers.new.notes, *migrated])
+    return RegenPlan(chart, answers.new.answers, files, [*answers.new.notes, *migrated], left)
 
 
 def apply(plan: RegenPlan) -> None:
-    """Write the plan: every file at once, or none (see write.update_files)."""
-    update_files(plan.chart, plan.writes)
+    """Write the plan: every file at once, or none (see write.update_files); a file that
+    changed since it was planned stops it (`ChartChangedError`)."""
+    expected = {c.path: c.before for c in plan.files if c.action.writes}
+    update_files(plan.chart, plan.writes, expected)
+
+
+def regenerate(chart: Path, given: Given, write: bool = True) -> RegenPlan:
+    """Plan CHART's regeneration under its lock, and with `write` apply it, after
+    finishing whatever an interrupted regen left (without `write`, that is drift)."""
+    if not chart.is_dir():
+        return plan_regen_given(chart, given)  # refused there, with the message for it
+    with chart_lock(chart, shared=not write):
+        completed = recover(chart) if write else []
+        plan = plan_regen_given(chart, given)
+        if completed:
+            plan.notes.append(t("j.recovered", count=len(completed)))
+        if write and plan.writes:
+            apply(plan)
+        return plan
 
 
 def regen_chart(chart: Path, answers_file: Path | None = None, sets: tuple[str, ...] = (),
                 write: bool = True) -> RegenPlan:
     """`mkchart regen CHART`: plan, and with `write` apply the plan; `plan.outcome()` and
     `plan.conflicts` tell what happened."""
-    plan = plan_regen(chart, answers_file, sets)
-    if write and plan.writes:
-        apply(plan)
-    return plan
+    return regenerate(chart, read_inputs(Inputs(answers_file=answers_file, sets=sets)), write)
