@@ -217,6 +217,7 @@ MESSAGES: dict[str, str] = {
     "r.note.conflicts": "{count} conflict(s) marked",
     "r.note.both": "{first}; {second}",
     "r.note.config_removed": "no longer in config.files",
+    "r.note.config_dropped_edited": "no longer in config.files, but you edited it: kept (and still mounted); delete it to drop it, or list it in config.files again",
     "r.note.config_copied": "copied from config.files",
     "r.note.config_kept": "you edited the chart's copy and its source did not change",
     "r.note.config_conflicts": "{count} conflict(s) marked between your copy and the source",

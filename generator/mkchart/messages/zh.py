@@ -211,6 +211,7 @@ MESSAGES: dict[str, str] = {
     "r.note.conflicts": "标记了 {count} 处冲突",
     "r.note.both": "{first}；{second}",
     "r.note.config_removed": "已不在 config.files 中",
+    "r.note.config_dropped_edited": "已不在 config.files 中，但你修改过它：已保留（仍会挂载）；要去掉请删除它，或重新把它列入 config.files",
     "r.note.config_copied": "从 config.files 复制",
     "r.note.config_kept": "你修改了 chart 中的副本，而其来源没有变化",
     "r.note.config_conflicts": "你的副本与来源之间标记了 {count} 处冲突",

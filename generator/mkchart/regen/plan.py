@@ -25,7 +25,7 @@ from mkchart.answers.model import Answers
 from mkchart.answers.rebase import rebase
 from mkchart.answers.resolve import Resolved, resolve
 from mkchart.answers.tree import to_tree
-from mkchart.chart.layout import ANSWERS_FILE, VALUES_YAML, config_copy, config_name
+from mkchart.chart.layout import ANSWERS_FILE, CONFIG_FILES_DIR, VALUES_YAML, config_copy, config_name
 from mkchart.chart.render import Rendered, render
 from mkchart.i18n import t
 from mkchart.inputs import Given, Inputs, read_chart_copies, read_config_files, read_inputs
@@ -167,6 +167,11 @@ def decide_config_copy(path: str, disk: bytes | None, theirs: bytes | None, writ
     copy itself when the chart's copies are the source); `written` the hash of what mkchart
     last copied in, which tells the user's edits to the copy from a changed source."""
     if theirs is None:
+        if disk is None:
+            return FileChange(path, Action.UNCHANGED, None, None)
+        if written is not None and record.sha256(disk) != written:
+            # Your edit is never dropped silently: it stays (still mounted) until you decide.
+            return FileChange(path, Action.UNRESOLVED, disk, disk, t("r.note.config_dropped_edited"))
         return FileChange(path, Action.REMOVE, disk, None, t("r.note.config_removed"))
     if disk is not None and textmerge.has_markers(_decode(disk)):
         return FileChange(path, Action.UNRESOLVED, disk, disk, t("r.note.markers"))
@@ -238,7 +243,11 @@ def _record_change(answers: _Answers, config: dict[str, bytes], theirs: Rendered
         # The copies are their own source: their record stays what mkchart last copied in,
         # so editing a copy is neither drift nor a reason to rewrite .mkchart.yaml.
         generated.update({p: recorded.generated[p] for p in config_paths if p in theirs and p in recorded.generated})
-        generated = dict(sorted(generated.items()))
+    # A dropped copy kept for its edits keeps its record, so the edit stays recognised.
+    generated.update({c.path: recorded.generated[c.path] for c in changes
+                      if c.path in config_paths and c.path not in theirs and c.after is not None
+                      and c.path in recorded.generated})
+    generated = dict(sorted(generated.items()))
     kept_answers = recorded_answers(answers.new.answers, config)
     deleted = sorted(c.path for c in changes if c.action == Action.KEEP and c.before is None)
     unchanged_record = (not recorded.notes and generated == recorded.generated and deleted == recorded.deleted
@@ -264,7 +273,8 @@ def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
     config = _config(chart, given, answers)
     base, theirs = _renders(answers, config)
     config_paths = {config_copy(config_name(p)) for p in answers.old.config.files} | {
-        config_copy(name) for name in config}
+        config_copy(name) for name in config} | {
+        p for p in answers.recorded.generated if p.startswith(CONFIG_FILES_DIR + "/")}
     # A record emptied by a migration: assume the old render is what mkchart wrote.
     recorded = answers.recorded.generated or record.hashes(
         {p: c for p, c in base.items() if p not in config_paths})
@@ -273,7 +283,7 @@ def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
     left = leftovers(chart)
     files = [FileChange(path, Action.REMOVE, None, None, t("r.note.leftover")) for path in left]
     deleted = set(answers.recorded.deleted)
-    for path in sorted(set(base) | set(theirs)):
+    for path in sorted(set(base) | set(theirs) | config_paths):
         disk = read_in_chart(chart, path)
         if path in config_paths:
             files.append(decide_config_copy(path, disk, theirs.get(path), recorded.get(path)))

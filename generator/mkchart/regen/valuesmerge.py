@@ -150,10 +150,25 @@ class _Level:
         return self.blocks[2]
 
 
+# Keys of which an object may hold only one: the API server refuses a probe with two
+# handlers, so a merge that would leave two is a conflict for the person to settle.
+ONE_OF: dict[str, frozenset[str]] = {
+    probe: frozenset({"httpGet", "tcpSocket", "exec", "grpc"})
+    for probe in ("livenessProbe", "readinessProbe", "startupProbe")
+}
+
+
+def _breaks_one_of(root: Any) -> set[str]:
+    """The top-level keys whose mapping holds more than one key of its ONE_OF group."""
+    return {key for key, group in ONE_OF.items()
+            if isinstance(root.get(key), dict) and len(group & set(root[key])) > 1}
+
+
 class _Merger:
-    def __init__(self, base: _Doc, ours: _Doc, theirs: _Doc) -> None:
+    def __init__(self, base: _Doc, ours: _Doc, theirs: _Doc, conflicted: frozenset[str] = frozenset()) -> None:
         self.base, self.ours, self.theirs = base, ours, theirs
         self.edits = _Edits()
+        self.conflicted = conflicted  # top-level keys to write between markers whole
 
     def merge_map(self, maps: tuple[Any, Any, Any], limits: tuple[int, int, int]) -> None:
         b_map, o_map, t_map = maps
@@ -162,7 +177,11 @@ class _Merger:
         bb, ob, tb = blocks
         shift = (next(iter(ob.values())).col - next(iter(tb.values())).col) if ob and tb else 0
         level = _Level(maps, blocks, shift)
+        top = maps[1] is self.ours.root
         for key in [*t_map, *(k for k in b_map if k not in t_map)]:
+            if top and key in self.conflicted and key in tb:
+                self._conflict_key(level, key)
+                continue
             vb, vo, vt = (m.get(key, _MISSING) if key in m else _MISSING for m in maps)
             if key in bb and key in ob and key in tb:
                 self._comment(bb[key], ob[key], tb[key], shift)
@@ -173,7 +192,7 @@ class _Merger:
             if pt == pb or po == pt:
                 continue
             if po == pb and pt is _MISSING:
-                level.removed.add(key)
+                self._removal(level, key)
             elif po == pb and po is _MISSING:
                 self.edits.insert(*self._placement(level, key))
             elif po == pb:
@@ -183,6 +202,17 @@ class _Merger:
             else:
                 self._conflict_key(level, key)
         self._remove(level)
+
+    def _removal(self, level: _Level, key: Any) -> None:
+        """mkchart no longer writes `key`, whose value the user kept: it goes, unless the
+        user's lines for it differ (a comment added or reworded): an edit, never dropped."""
+        b, o = level.blocks[0][key], level.ours[key]
+        mine, old = self.ours.text(o.start, o.end), self.base.text(b.start, b.end)
+        if [line.strip() for line in mine if line.strip()] == [line.strip() for line in old if line.strip()]:
+            level.removed.add(key)
+            return
+        self.edits.replace(o.start, o.end, conflict_lines(mine, []))
+        self.edits.conflicts += 1
 
     def _comment(self, b: _Block, o: _Block, t: _Block, shift: int) -> None:
         old, mine, new = (doc.text(block.start, block.key - 1)
@@ -273,7 +303,16 @@ def merge_values(base: str, ours: str, theirs: str) -> Merged | None:
     b, o, t = (_load(text) for text in (base, ours, theirs))
     if b is None or o is None or t is None or not all(d.lines[-1].endswith("\n") for d in (b, o, t)):
         return None
-    merger = _Merger(b, o, t)
+    merged = _merge(b, o, t, frozenset())
+    if merged is None or merged.conflicts:
+        return merged
+    parsed = _load(merged.text)
+    broken = _breaks_one_of(parsed.root) if parsed is not None else set()
+    return _merge(b, o, t, frozenset(broken)) if broken else merged
+
+
+def _merge(b: _Doc, o: _Doc, t: _Doc, conflicted: frozenset[str]) -> Merged | None:
+    merger = _Merger(b, o, t, conflicted)
     try:
         merger.merge_map((b.root, o.root, t.root), (len(b.lines) - 1, len(o.lines) - 1, len(t.lines) - 1))
     except (KeyError, ValueError, TypeError, IndexError):
