@@ -27,7 +27,7 @@ from mkchart.i18n import t
 from mkchart.inputs import Given, read_config_files
 from mkchart.new import create, plan_chart
 from mkchart.outcomes import ChartOutcome, Status
-from mkchart.regen.plan import plan_regen_given, regenerate
+from mkchart.regen.plan import check_regen, regenerate
 
 TOP_KEYS = ("defaults", "services")
 
@@ -94,15 +94,15 @@ def _files_confine(services: Path, set_layer: Mapping[str, Any] | None) -> Path 
 
 
 def _target_problems(job: tuple[Path, Given]) -> tuple[str, ...]:
-    """Why an existing chart folder cannot be regenerated, found by planning its
-    regeneration in full (which only reads), before anything of the batch is written."""
+    """Why an existing chart folder cannot be regenerated, found by checking everything
+    its regeneration reads, before anything of the batch is written."""
     target, given = job
     if not target.is_dir() or target.is_symlink():
         return (t("b.not_folder", target=target),)
     if not (target / ANSWERS_FILE).is_file():
         return (_foreign(target),)
     try:
-        plan_regen_given(target, given)
+        check_regen(target, given)
     except MkchartError as error:
         return _problems(error)
     return ()
@@ -225,7 +225,8 @@ def run_batch(services: Path, output_dir: Path, set_layer: Mapping[str, Any] | N
     jobs = [(entry, output_dir) for entry in checked.entries]
     existed = {entry.index: (output_dir / entry.name).exists() for entry in checked.entries}
     try:
-        for (entry, _), outcome in zip(jobs, parallel_map(_one, jobs, prepare=compile_skeleton), strict=True):
+        results = parallel_map(_one, jobs, prepare=compile_skeleton, waits=True)
+        for (entry, _), outcome in zip(jobs, results, strict=True):
             outcomes[entry.index] = outcome
             if progress:
                 progress.step(outcome)

@@ -216,7 +216,7 @@ def regen(
         outcomes = []
         code = 0
         try:
-            for result in parallel_map(run_regen_job, jobs, prepare=compile_skeleton):
+            for result in parallel_map(run_regen_job, jobs, prepare=compile_skeleton, waits=not (check or dry_run)):
                 for note in result.notes:
                     console.note(note)
                 for line in result.lines:

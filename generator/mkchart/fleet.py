@@ -29,13 +29,15 @@ def _apply(job: tuple[Callable[[Item], Result], Sequence[Item]]) -> list[Result]
 
 
 def parallel_map(function: Callable[[Item], Result], items: Sequence[Item],
-                 prepare: Callable[[], object] | None = None) -> Iterator[Result]:
+                 prepare: Callable[[], object] | None = None, waits: bool = False) -> Iterator[Result]:
     """`map(function, items)`, spread over the cores for long lists; yields in order.
 
     `function` must be a module-level function (it is sent to the workers by name).
     `prepare` runs once here before forking, to load what every worker will need.
+    `waits`: the work also waits on the disk (fsync), so two workers per core keep the
+    cores busy while others wait.
     """
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    workers = min((os.cpu_count() or 1) * (4 if waits else 1), MAX_WORKERS * (2 if waits else 1))
     if len(items) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(function, items)
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import json
 import os
 import shutil
@@ -12,6 +13,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,12 +112,18 @@ JOURNAL_FORMAT = 1
 LOCK_WAIT_SECONDS = 10.0
 
 
-def _fsync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
+def _fsync_file(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+@functools.cache
+def _fsync_pool() -> ThreadPoolExecutor:
+    # One per process (forked workers make their own on first use): threads that only wait.
+    return ThreadPoolExecutor(max_workers=8, thread_name_prefix="mkchart-fsync")
 
 
 def _temp_beside(target: Path, suffix: str) -> Path:
@@ -216,7 +224,7 @@ def recover(chart: Path) -> list[str]:
             elif entry.temp is None and entry.backup is not None and (target.exists() or target.is_symlink()):
                 target.unlink()
                 completed.append(entry.path)
-        _fsync_folder(chart)
+        _fsync_file(chart)
         (chart / JOURNAL).unlink()
     for relative in leftovers(chart):
         (chart / relative).unlink(missing_ok=True)
@@ -282,10 +290,7 @@ class _Transaction:
             self.made_dirs += reversed(missing)
             temp = _temp_beside(target, _NEW)
             entry.temp = self._beside(relative, temp.name)
-            with open(temp, "wb") as out:
-                out.write(content)
-                out.flush()
-                os.fsync(out.fileno())
+            temp.write_bytes(content)
             os.chmod(temp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
         if target.exists():
             backup = _temp_beside(target, _OLD)
@@ -294,6 +299,10 @@ class _Transaction:
             entry.backup = self._beside(relative, backup.name)
 
     def commit(self) -> None:
+        # Every staged file on the disk before the journal names it: fsyncs in parallel,
+        # since each mostly waits for the device.
+        staged = [self.chart / e.temp for e in self.entries if e.temp is not None]
+        list(_fsync_pool().map(_fsync_file, staged))
         document = {"format": JOURNAL_FORMAT, "files": [vars(entry) for entry in self.entries]}
         temp = _temp_beside(self.chart / JOURNAL, _NEW)
         with open(temp, "w", encoding="utf-8") as out:
@@ -302,7 +311,7 @@ class _Transaction:
             os.fsync(out.fileno())
         os.replace(temp, self.chart / JOURNAL)
         for folder in sorted({(self.chart / e.path).parent for e in self.entries} | {self.chart}):
-            _fsync_folder(folder)
+            _fsync_file(folder)
         self.committed = True
 
     def apply(self) -> None:
@@ -316,7 +325,7 @@ class _Transaction:
 
     def finish(self) -> None:
         for folder in sorted({(self.chart / e.path).parent for e in self.entries}):
-            _fsync_folder(folder)
+            _fsync_file(folder)
         (self.chart / JOURNAL).unlink()
         for entry in self.entries:
             if entry.backup is not None:

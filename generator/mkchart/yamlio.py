@@ -185,3 +185,113 @@ def dump_plain(tree: dict[str, Any]) -> str:
     out: list[str] = []
     _emit(tree, 0, out)
     return "\n".join(out) + "\n"
+
+
+# --- reading back what dump_plain wrote, fast ---------------------------------------------
+# A chart's record is read on every regen (twice per chart in a batch re-run), and the full
+# YAML loader costs ~1 ms a file. Output of `dump_plain` is a small subset of YAML, so it is
+# read here directly; the caller re-emits the tree and keeps it only if the text is the
+# same (see mkchart.record), else it parses the file with the full loader.
+
+_INT = re.compile(r"-?[0-9]+")
+_ESCAPES = {"x": 2, "u": 4, "U": 8}
+
+
+def _unquote(text: str) -> str | None:
+    """A double-quoted scalar as `_double_quoted` writes it; None for anything else."""
+    if len(text) < 2 or not (text.startswith('"') and text.endswith('"')):
+        return None
+    out, index, body = [], 0, text[1:-1]
+    while index < len(body):
+        char = body[index]
+        if char == '"':
+            return None
+        if char != "\\":
+            out.append(char)
+            index += 1
+            continue
+        code = body[index + 1:index + 2]
+        if code in ('"', "\\"):
+            out.append(code)
+            index += 2
+        elif code in _ESCAPES:
+            digits = body[index + 2:index + 2 + _ESCAPES[code]]
+            if len(digits) != _ESCAPES[code] or not all(c in "0123456789abcdefABCDEF" for c in digits):
+                return None
+            out.append(chr(int(digits, 16)))
+            index += 2 + _ESCAPES[code]
+        else:
+            return None
+    return "".join(out)
+
+
+def _own_scalar(text: str) -> tuple[bool, Any]:
+    if text.startswith('"'):
+        value = _unquote(text)
+        return value is not None, value
+    simple: dict[str, Any] = {"true": True, "false": False, "null": None, "{}": {}, "[]": []}
+    if text in simple:
+        return True, simple[text]
+    if _INT.fullmatch(text):
+        return True, int(text)
+    return bool(_PLAIN.fullmatch(text)), text
+
+
+def _own_key_value(body: str) -> tuple[str, str | None] | None:
+    """`key: value` or `key:` (a block follows) as (key, value text or None)."""
+    if body.startswith('"'):
+        end = 1
+        while end < len(body) and body[end] != '"':
+            end += 2 if body[end] == "\\" else 1
+        key, rest = _unquote(body[:end + 1]), body[end + 1:]
+    else:
+        key, colon, tail = body.partition(":")
+        rest = colon + tail
+    if key is None or not rest.startswith(":"):
+        return None
+    if rest == ":":
+        return key, None
+    return (key, rest[2:]) if rest.startswith(": ") else None
+
+
+def load_own(text: str) -> dict[str, Any] | None:
+    """The tree `dump_plain` wrote (comment lines skipped), or None when `text` is not in
+    that form. Only a re-emit compared with the text proves the tree right."""
+    root: dict[str, Any] = {}
+    stack: list[tuple[int, Any]] = [(0, root)]  # (indent of the children, container)
+    opened: tuple[dict[str, Any], str, int] | None = None  # a key whose block comes next
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        body = line[indent:]
+        if opened is not None:
+            parent, key, at = opened
+            if indent != at + 2:
+                return None
+            parent[key] = [] if body.startswith("- ") else {}
+            stack.append((indent, parent[key]))
+            opened = None
+        while stack[-1][0] > indent:
+            stack.pop()
+        depth, container = stack[-1]
+        if depth != indent:
+            return None
+        if isinstance(container, list):
+            ok, item = _own_scalar(body[2:]) if body.startswith("- ") else (False, None)
+            if not ok:
+                return None
+            container.append(item)
+            continue
+        pair = _own_key_value(body)
+        if pair is None:
+            return None
+        key, value_text = pair
+        if value_text is None:
+            opened = (container, key, indent)
+            continue
+        ok, value = _own_scalar(value_text)
+        if not ok:
+            return None
+        container[key] = value
+    return None if opened is not None else root

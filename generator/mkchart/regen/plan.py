@@ -25,7 +25,14 @@ from mkchart.answers.model import Answers
 from mkchart.answers.rebase import rebase
 from mkchart.answers.resolve import Resolved, resolve
 from mkchart.answers.tree import to_tree
-from mkchart.chart.layout import ANSWERS_FILE, CONFIG_FILES_DIR, VALUES_YAML, config_copy, config_name
+from mkchart.chart.layout import (
+    ANSWERS_FILE,
+    CONFIG_FILES_DIR,
+    SKELETON_FILES,
+    VALUES_YAML,
+    config_copy,
+    config_name,
+)
 from mkchart.chart.render import Rendered, render
 from mkchart.i18n import t
 from mkchart.inputs import Given, Inputs, read_chart_copies, read_config_files, read_inputs
@@ -222,16 +229,21 @@ def _config(chart: Path, given: Given, answers: _Answers) -> dict[str, bytes]:
     return read_chart_copies(answers.new.answers, chart)
 
 
-def _renders(answers: _Answers, config: dict[str, bytes]) -> tuple[Rendered, Rendered]:
-    """Step 3: the base (old answers) and theirs (new answers) renders."""
+def _base(answers: _Answers) -> Rendered:
+    """The render of the old answers. Only the config files' names shape the other files,
+    so it needs no contents."""
+    return render(answers.old, {config_name(p): b"" for p in answers.old.config.files})
+
+
+def _theirs(answers: _Answers, config: dict[str, bytes]) -> tuple[Rendered, Rendered | None]:
+    """Step 3: the new answers' render, and the base when it came for free."""
     old, new = answers.old, answers.new.answers
-    # Only the config files' names shape the other files, so the base needs no contents.
-    base = render(old, {config_name(p): b"" for p in old.config.files})
     if new == old and set(config) == {config_name(p) for p in old.config.files}:
         # Same answers: the render differs from the base only in the config files'
         # contents, which are copied as they are (the common case of --check in CI).
-        return base, {**base, **{config_copy(name): content for name, content in config.items()}}
-    return base, render(new, config)
+        base = _base(answers)
+        return {**base, **{config_copy(name): content for name, content in config.items()}}, base
+    return render(new, config), None
 
 
 def _record_change(answers: _Answers, config: dict[str, bytes], theirs: Rendered, config_paths: set[str],
@@ -260,6 +272,17 @@ def _record_change(answers: _Answers, config: dict[str, bytes], theirs: Rendered
     return FileChange(ANSWERS_FILE, Action.UPDATE, recorded.text, after, t("r.note.record"))
 
 
+def check_regen(chart: Path, given: Given) -> None:
+    """Raise whatever planning CHART's regeneration would raise, at a fraction of its cost
+    (no render, no merge): the record, the answers, the config files, and every file of
+    the chart mkchart would read, each a regular file reached without a symbolic link.
+    `mkchart batch` checks every existing chart this way before it writes any."""
+    answers = _answers(chart, given)
+    _config(chart, given, answers)
+    for path in sorted(set(answers.recorded.generated) | set(SKELETON_FILES)):
+        read_in_chart(chart, path)
+
+
 def plan_regen(chart: Path, answers_file: Path | None = None, sets: tuple[str, ...] = (),
                cwd: Path | None = None) -> RegenPlan:
     """Everything regen would do to CHART with these inputs; reads only, writes nothing."""
@@ -271,20 +294,31 @@ def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
     entry as the file layer, relative config files read from the services file's folder."""
     answers = _answers(chart, given)
     config = _config(chart, given, answers)
-    base, theirs = _renders(answers, config)
+    theirs, base = _theirs(answers, config)
     config_paths = {config_copy(config_name(p)) for p in answers.old.config.files} | {
         config_copy(name) for name in config} | {
         p for p in answers.recorded.generated if p.startswith(CONFIG_FILES_DIR + "/")}
-    # A record emptied by a migration: assume the old render is what mkchart wrote.
-    recorded = answers.recorded.generated or record.hashes(
-        {p: c for p, c in base.items() if p not in config_paths})
+    recorded = answers.recorded.generated
+    paths = set(recorded) | set(theirs) | config_paths
+    disks = {path: read_in_chart(chart, path) for path in sorted(paths)}
+    # The base matters only for a file the user edited (to merge it), and when a record
+    # emptied by a migration must be rebuilt from it; an untouched fleet renders once.
+    if base is None and (not recorded or any(
+            path not in config_paths and disk is not None and record.sha256(disk) != recorded.get(path)
+            for path, disk in disks.items())):
+        base = _base(answers)
+    if not recorded:  # assume the old render is what mkchart wrote
+        recorded = record.hashes({p: c for p, c in (base or {}).items() if p not in config_paths})
+    base = base or {}
+    for path in set(base) - paths:
+        disks[path] = read_in_chart(chart, path)
 
     # Step 4: every file, decided; what an interrupted regen left counts as drift.
     left = leftovers(chart)
     files = [FileChange(path, Action.REMOVE, None, None, t("r.note.leftover")) for path in left]
     deleted = set(answers.recorded.deleted)
-    for path in sorted(set(base) | set(theirs) | config_paths):
-        disk = read_in_chart(chart, path)
+    for path in sorted(disks):
+        disk = disks[path]
         if path in config_paths:
             files.append(decide_config_copy(path, disk, theirs.get(path), recorded.get(path)))
         else:
