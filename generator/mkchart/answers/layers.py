@@ -17,7 +17,6 @@ from mkchart.answers.tree import Tree, deep_merge
 from mkchart.errors import AnswerError, AnswersError, MissingAnswersError
 from mkchart.i18n import t
 
-
 # (layer, where it comes from), weakest first. The last six are the fields of `Layers`.
 PRECEDENCE: tuple[tuple[str, str], ...] = (
     ("model", "the answers' own defaults (the table below)"),

@@ -271,9 +271,11 @@ def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
     recorded = answers.recorded.generated or record.hashes(
         {p: c for p, c in base.items() if p not in config_paths})
 
-    # Step 4: every file, decided.
+    # Step 4: every file, decided; with the files the record lists that no render has any
+    # more (a newer mkchart dropped them): removed if untouched, kept if edited.
+    dropped = {p for p in recorded if p not in config_paths and not p.startswith(CONFIG_FILES_DIR + "/")}
     files: list[FileChange] = []
-    for path in sorted(set(base) | set(theirs)):
+    for path in sorted(set(base) | set(theirs) | dropped):
         disk = _read(chart / path)
         if path in config_paths:
             files.append(decide_config_copy(path, disk, theirs.get(path), recorded.get(path)))
