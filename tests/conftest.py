@@ -3,7 +3,10 @@ Kubernetes OpenAPI schemas via kubernetes-validate)."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,37 @@ OLDEST_AND_NEWEST = (KUBE_VERSIONS[0], KUBE_VERSIONS[-1])
 
 REPO = Path(__file__).resolve().parent.parent
 
+# A services file for `mkchart batch`: three valid services sharing defaults.
+SERVICES = """\
+defaults:
+  image: {repository: harbor.example.com/book/app, tag: "2.3.1"}
+  persistence: {storageClass: glusterfs}
+  ingress: {domain: book.example.com}
+  timezone: Asia/Shanghai
+services:
+  - name: book-tomcat-n1
+  - name: book-mysql-m1
+    image: {repository: mysql, tag: "8.0.36"}
+    persistence: {enabled: true, size: 20Gi}
+  - name: book-redis-n1
+    image: {repository: redis, tag: 7.2.4-alpine}
+"""
+
+# A services file with one valid service and four invalid ones (bad name, bad tag and
+# port, a name used twice, no name).
+BROKEN_SERVICES = """\
+defaults:
+  persistence: {storageClass: glusterfs}
+services:
+  - name: book-tomcat-n1
+  - name: Book_mysql
+  - name: book-redis-n1
+    port: 99999
+    image: {tag: latest}
+  - name: book-tomcat-n1
+  - port: 80
+"""
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
@@ -33,15 +67,74 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden")) or os.environ.get("MKCHART_UPDATE_GOLDEN") == "1"
 
 
+def _developer_setting(name: str) -> bool:
+    """A variable of the developer's shell that changes what mkchart does: MKCHART_*, CI, the locale."""
+    return name.startswith("MKCHART_") or name in ("CI", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # No test may read a developer's CI variable or write a real user cache.
     for name in list(os.environ):
-        if name.startswith("MKCHART_") or name in ("CI", "LC_ALL", "LC_MESSAGES", "LANG"):
+        if _developer_setting(name):
             monkeypatch.delenv(name)
     monkeypatch.setenv("MKCHART_CACHE_DIR", str(tmp_path / ".cache"))
     # The language is per process; an in-process run with --lang zh must not leak into the next test.
     set_language("en")
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of a real `mkchart` child process: this one's without the developer's
+    MKCHART_*, CI and locale variables, with the test's own cache folder (see `_isolated`),
+    and `extra` on top."""
+    env = {name: value for name, value in os.environ.items() if not _developer_setting(name)}
+    env["MKCHART_CACHE_DIR"] = os.environ["MKCHART_CACHE_DIR"]
+    env.update(extra)
+    return env
+
+
+def run_mkchart(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60,
+                **options: Any) -> subprocess.CompletedProcess[str]:
+    """`python -m mkchart ARGS` as a child process with no terminal (stdin is /dev/null),
+    its output captured as text; `env` defaults to `child_env()`."""
+    return subprocess.run([sys.executable, "-m", "mkchart", *args], cwd=cwd, env=child_env() if env is None else env,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout, **options)
+
+
+def json_report(result: Any) -> dict[str, Any]:
+    """The JSON document of an `--output json` run (in-process or a child), checked against
+    the run's exit code."""
+    document: dict[str, Any] = json.loads(result.stdout)
+    code = result.exit_code if hasattr(result, "exit_code") else result.returncode
+    assert document["exitCode"] == code
+    assert document["ok"] is (code == 0)
+    return document
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` by its path relative to it: its bytes (the test's cache
+    folder aside)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".cache" not in p.relative_to(folder).parts}
+
+
+def snapshot_with_mtimes(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """`snapshot` with each file's modification time: a rewrite of the same bytes shows."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".cache" not in p.relative_to(folder).parts}
+
+
+def edit_file(path: Path, old: str, new: str) -> None:
+    """Edit a file as a person would: `old` (which must be there, once) becomes `new`. A
+    test whose edit silently matched nothing would test nothing."""
+    text = path.read_text()
+    assert text.count(old) == 1, f"{path.name}: {old!r} occurs {text.count(old)} times"
+    path.write_text(text.replace(old, new))
+
+
+def set_args(*pairs: str) -> list[str]:
+    """`--set KEY=VALUE` options, one per pair."""
+    return [arg for pair in pairs for arg in ("--set", pair)]
 
 
 class Run:
@@ -108,6 +201,15 @@ def validate_objects(objects: Iterable[dict[str, Any]], versions: Iterable[str] 
                 pytest.fail(f"{where}: {error.message} at {list(error.path)}")
 
 
+def helm_checked(chart: Path, versions: Iterable[str] = KUBE_VERSIONS) -> list[dict[str, Any]]:
+    """The chart through the real engine: `helm lint --strict`, then `helm template`, every
+    object valid for every given Kubernetes version; returns the objects."""
+    lint_strict(chart)
+    objects = render_objects(chart)
+    validate_objects(objects, versions)
+    return objects
+
+
 def by_kind(objects: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
     return [o for o in objects if o["kind"] == kind]
 
@@ -126,9 +228,7 @@ def make_chart(mkchart: Run, tmp_path: Path) -> MakeChart:
     """Generate a chart with `mkchart new NAME --no-input [--set ...]` and return its folder."""
 
     def make(name: str, *sets: str, answers: Path | None = None, out: str = "out") -> Path:
-        args = ["new", name, "--no-input", "--output-dir", out]
-        for pair in sets:
-            args += ["--set", pair]
+        args = ["new", name, "--no-input", "--output-dir", out, *set_args(*sets)]
         if answers is not None:
             args += ["--answers", str(answers)]
         result = mkchart(*args)

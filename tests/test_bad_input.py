@@ -3,13 +3,11 @@ traceback; nothing written."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import Run
+from conftest import Run, run_mkchart, set_args
 from mkchart.errors import ExitCode
 
 
@@ -29,6 +27,12 @@ def _refused(mkchart: Run, tmp_path: Path, *args: str, must_say: tuple[str, ...]
         assert text in message, f"{text!r} not in {message!r}"
     assert _entries(tmp_path) == before, "nothing may be written"
     return message
+
+
+def _refused_answers(mkchart: Run, tmp_path: Path, text: str, must_say: tuple[str, ...]) -> str:
+    """`_refused` for an answers file holding `text`."""
+    (tmp_path / "answers.yaml").write_text(text)
+    return _refused(mkchart, tmp_path, "book-tomcat-n1", "--answers", "answers.yaml", must_say=must_say)
 
 
 @pytest.mark.parametrize(("name", "rule"), [
@@ -75,35 +79,30 @@ def test_port_not_a_number(mkchart: Run, tmp_path: Path) -> None:
 
 
 def test_unknown_key_in_answers_file(mkchart: Run, tmp_path: Path) -> None:
-    (tmp_path / "answers.yaml").write_text("image:\n  tga: 9.0.85\n")
-    _refused(mkchart, tmp_path, "book-tomcat-n1", "--answers", "answers.yaml",
-             must_say=("answers.yaml: image.tga: unknown key", "did you mean 'tag'?"))
+    _refused_answers(mkchart, tmp_path, "image:\n  tga: 9.0.85\n",
+                     must_say=("answers.yaml: image.tga: unknown key", "did you mean 'tag'?"))
 
 
 def test_wrong_type_in_answers_file(mkchart: Run, tmp_path: Path) -> None:
-    (tmp_path / "answers.yaml").write_text("replicas: three\npersistence:\n  enabled: maybe\n")
-    message = _refused(mkchart, tmp_path, "book-tomcat-n1", "--answers", "answers.yaml",
-                       must_say=("2 answers are invalid", "replicas: must be a whole number",
-                                 "persistence.enabled: must be true or false"))
+    message = _refused_answers(mkchart, tmp_path, "replicas: three\npersistence:\n  enabled: maybe\n",
+                               must_say=("2 answers are invalid", "replicas: must be a whole number",
+                                         "persistence.enabled: must be true or false"))
     assert message.count("\n  - ") == 2
 
 
 def test_float_tag_asks_for_quotes(mkchart: Run, tmp_path: Path) -> None:
-    (tmp_path / "answers.yaml").write_text("image:\n  tag: 1.10\n")
-    _refused(mkchart, tmp_path, "book-tomcat-n1", "--answers", "answers.yaml",
-             must_say=("image.tag: must be a string", 'quote it in YAML, e.g. tag: "1.1"'))
+    _refused_answers(mkchart, tmp_path, "image:\n  tag: 1.10\n",
+                     must_say=("image.tag: must be a string", 'quote it in YAML, e.g. tag: "1.1"'))
 
 
 def test_malformed_yaml(mkchart: Run, tmp_path: Path) -> None:
-    (tmp_path / "answers.yaml").write_text("image:\n  tag: [9.0\nport: 80\n")
-    _refused(mkchart, tmp_path, "book-tomcat-n1", "--answers", "answers.yaml",
-             must_say=("answers.yaml: not valid YAML (line", "fix the YAML syntax"))
+    _refused_answers(mkchart, tmp_path, "image:\n  tag: [9.0\nport: 80\n",
+                     must_say=("answers.yaml: not valid YAML (line", "fix the YAML syntax"))
 
 
 def test_answers_file_not_a_mapping(mkchart: Run, tmp_path: Path) -> None:
-    (tmp_path / "answers.yaml").write_text("- port: 80\n")
-    _refused(mkchart, tmp_path, "book-tomcat-n1", "--answers", "answers.yaml",
-             must_say=("the top level must be a mapping",))
+    _refused_answers(mkchart, tmp_path, "- port: 80\n",
+                     must_say=("the top level must be a mapping",))
 
 
 def test_missing_answers_file(mkchart: Run, tmp_path: Path) -> None:
@@ -153,8 +152,7 @@ def test_force_replaces_the_target(mkchart: Run, tmp_path: Path) -> None:
 
 
 def test_a_real_process_prints_no_traceback(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "mkchart", "new", "Bad_Name", "--no-input"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    result = run_mkchart("new", "Bad_Name", "--no-input", cwd=tmp_path)
     assert result.returncode == ExitCode.BAD_INPUT
     assert result.stderr.startswith("mkchart: error: name: 'Bad_Name'")
     assert "Traceback" not in result.stderr
@@ -170,7 +168,8 @@ def test_config_file_that_helm_would_ignore(name: str, mkchart: Run, tmp_path: P
 
 @pytest.mark.parametrize(("sets", "says"), [
     (("resources.requests.cpu=2",), "resources.requests.cpu: the cpu request 2 is more than the limit 1"),
-    (("resources.requests.memory=2Gi",), "resources.requests.memory: the memory request 2Gi is more than the limit 1Gi"),
+    (("resources.requests.memory=2Gi",),
+     "resources.requests.memory: the memory request 2Gi is more than the limit 1Gi"),
     (("probe.timeoutSeconds=10",), "probe.timeoutSeconds: a check must end before the next one starts"),
     (("ingress.enabled=true", "ingress.domain="), "ingress.host: the Ingress needs a host"),
     (("config.env.TZ=UTC",), "config.env.TZ: TZ is set by the chart itself"),
@@ -178,8 +177,7 @@ def test_config_file_that_helm_would_ignore(name: str, mkchart: Run, tmp_path: P
     (("replicas=100000000000",), "replicas: must be at most 2147483647"),
 ])
 def test_rules_between_answers(sets: tuple[str, ...], says: str, mkchart: Run, tmp_path: Path) -> None:
-    args = [part for pair in sets for part in ("--set", pair)]
-    _refused(mkchart, tmp_path, "book-tomcat-n1", *args, must_say=(says,))
+    _refused(mkchart, tmp_path, "book-tomcat-n1", *set_args(*sets), must_say=(says,))
 
 
 @pytest.mark.parametrize("pair", ["resources.requests.cpu=abc", "resources.limits.memory=-1"])

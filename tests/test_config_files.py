@@ -6,22 +6,25 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import MakeChart, Run, lint_strict, render_objects
+from conftest import (
+    MakeChart,
+    Run,
+    json_report,
+    lint_strict,
+    render_objects,
+    run_mkchart,
+    snapshot,
+    snapshot_with_mtimes,
+)
 from mkchart.chart import layout
 from mkchart.errors import ExitCode
 
 NAME = "book-tomcat-n1"
 SECRET = "jenkins-agent-token-s3cr3t"
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and ".cache" not in p.parts}
 
 
 @pytest.fixture
@@ -67,8 +70,11 @@ def test_a_record_cannot_read_outside_its_config_folder(how: str, command: tuple
         os.symlink(secret, chart / "files/config/app.conf")
     before = snapshot(chart)
     result = mkchart(*command, str(chart))
-    refused(result, "config.files[0]", f"outside {(chart / 'files/config').resolve()}",
-            "must be inside that file's folder", "--set config.files=PATH")
+    if how == "symlink":  # a link is never followed, wherever it leads
+        refused(result, "config.files[0]", "files/config/app.conf: a symbolic link")
+    else:
+        refused(result, "config.files[0]", f"outside {(chart / 'files/config').resolve()}",
+                "must be inside that file's folder", "--set config.files=PATH")
     assert snapshot(chart) == before
 
 
@@ -130,10 +136,7 @@ def _bounded(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MKCHART_") and k != "CI"}
-    env["MKCHART_CACHE_DIR"] = str(cwd / ".cache")
-    return subprocess.run([sys.executable, "-m", "mkchart", *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=60, preexec_fn=cap)
+    return run_mkchart(*args, cwd=cwd, preexec_fn=cap)
 
 
 @pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
@@ -159,11 +162,6 @@ def test_config_files_together_at_most_one_mebibyte(mkchart: Run, make_chart: Ma
     assert any(len(m.get("data", {}).get("b.conf", "")) == 400_000 for m in maps)
 
 
-def files_snapshot(chart: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(chart).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(chart.rglob("*")) if p.is_file()}
-
-
 SERVICES = f"""\
 services:
   - name: {NAME}
@@ -172,8 +170,6 @@ services:
 
 
 def test_batch_rerun_keeps_a_hand_edited_config_copy(mkchart: Run, tmp_path: Path) -> None:
-    import json
-
     (tmp_path / "services.yaml").write_text(SERVICES)
     source = tmp_path / "app.conf"
     source.write_text("a=1\nb=2\n")
@@ -183,7 +179,7 @@ def test_batch_rerun_keeps_a_hand_edited_config_copy(mkchart: Run, tmp_path: Pat
 
     def batch() -> tuple[int, str]:
         result = mkchart("batch", "services.yaml", "-o", "charts", "--output", "json")
-        return result.exit_code, json.loads(result.stdout)["charts"][0]["status"]
+        return result.exit_code, json_report(result)["charts"][0]["status"]
 
     # The source did not change, the copy was edited: the edit stays, with no drift.
     copy.write_text("a=1\nb=3  # tuned on site\n")
@@ -226,17 +222,17 @@ def test_regen_from_an_outside_source_keeps_a_hand_edited_copy(mkchart: Run, mak
 
 def test_regen_with_config_files_is_idempotent(mkchart: Run, make_chart: MakeChart, tmp_path: Path) -> None:
     chart = chart_with_config(make_chart, tmp_path)
-    before = files_snapshot(chart)
+    before = snapshot_with_mtimes(chart)
     for args in [(), ("--check",), ()]:
         result = mkchart("regen", str(chart), *args)
         assert result.exit_code == 0, result.output
-        assert files_snapshot(chart) == before  # same bytes, same mtimes
+        assert snapshot_with_mtimes(chart) == before  # same bytes, same mtimes
     (tmp_path / "b.conf").write_text("b=1\n")
     assert mkchart("regen", str(chart), "--set", "config.files=app.conf,b.conf").exit_code == 0
-    after = files_snapshot(chart)
+    after = snapshot_with_mtimes(chart)
     for args in [(), ("--check",), ("--set", "config.files=app.conf,b.conf"), ()]:
         result = mkchart("regen", str(chart), *args)
         assert result.exit_code == 0, result.output
-        assert files_snapshot(chart) == after
+        assert snapshot_with_mtimes(chart) == after
     record = (chart / layout.ANSWERS_FILE).read_text()
     assert "files/config/app.conf:" in record and "files/config/b.conf:" in record

@@ -7,9 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, MakeChart
+from conftest import REPO, MakeChart, resolve, snapshot
 from mkchart.chart import layout
-from conftest import resolve
 from mkchart.chart.render import cookiecutter_defaults
 
 COOKIECUTTER_JSON = REPO / "chart-skeleton" / "cookiecutter.json"
@@ -30,10 +29,6 @@ def test_plain_cookiecutter_renders_what_mkchart_renders(make_chart: MakeChart, 
     subprocess.run([str(cookiecutter), "--no-input", str(REPO / "chart-skeleton"), "-o", str(theirs_root)],
                    check=True, capture_output=True)
     theirs = theirs_root / "book-tomcat-n1"
-
-    def files(root: Path) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
-
-    mine = files(ours)
+    mine = snapshot(ours)
     del mine[layout.ANSWERS_FILE]  # mkchart's own record; cookiecutter knows nothing of it
-    assert mine == files(theirs)
+    assert mine == snapshot(theirs)

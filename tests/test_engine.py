@@ -9,11 +9,18 @@ from typing import Any
 import pytest
 
 from conftest import (
-    KUBE_VERSIONS, OLDEST_AND_NEWEST, MakeChart, by_kind, lint_strict, one, render_objects,
+    KUBE_VERSIONS,
+    OLDEST_AND_NEWEST,
+    MakeChart,
+    by_kind,
+    helm_checked,
+    lint_strict,
+    one,
+    render_objects,
     validate_objects,
 )
-from mkchart.chart import layout
 from mkchart.answers.profiles import all_profiles
+from mkchart.chart import layout
 
 # One name per server type, shaped like the seed's names.
 NAMES = {
@@ -53,9 +60,7 @@ def test_every_profile_has_a_test_name() -> None:
 def test_each_server_type_lints_renders_and_validates(server_type: str, make_chart: MakeChart) -> None:
     sets = GENERIC_IMAGE if server_type == "generic" else ()
     chart = make_chart(NAMES[server_type], *sets)
-    lint_strict(chart)
-    objects = render_objects(chart)
-    validate_objects(objects, KUBE_VERSIONS)
+    objects = helm_checked(chart, KUBE_VERSIONS)
     kinds = sorted(o["kind"] for o in objects)
     expected = {"Deployment", "Service", "ServiceAccount", "Pod"}
     assert expected <= set(kinds)
@@ -84,9 +89,7 @@ def test_names_stay_within_63_characters(make_chart: MakeChart) -> None:
 @pytest.mark.parametrize("style", ["http", "tcp", "exec"])
 def test_each_probe_style(style: str, make_chart: MakeChart) -> None:
     chart = make_chart("book-tomcat-n1", f"probe.style={style}", "probe.command=[/bin/sh, -c, test -f /tmp/ready]")
-    lint_strict(chart)
-    objects = render_objects(chart)
-    validate_objects(objects, OLDEST_AND_NEWEST)
+    objects = helm_checked(chart, OLDEST_AND_NEWEST)
     container = _container(objects)
     live, ready = container["livenessProbe"], container["readinessProbe"]
     assert live != ready, "liveness and readiness must stay distinct"
@@ -115,9 +118,7 @@ def test_config_sources_reach_the_container(make_chart: MakeChart, tmp_path: Pat
         "config.args=run,--verbose", "config.files=server.xml,app.properties",
     )
     assert (chart / layout.CONFIG_FILES_DIR / "server.xml").read_text() == "<Server port=\"-1\"/>\n"
-    lint_strict(chart)
-    objects = render_objects(chart)
-    validate_objects(objects, KUBE_VERSIONS)
+    objects = helm_checked(chart, KUBE_VERSIONS)
     maps = {o["metadata"]["name"]: o["data"] for o in by_kind(objects, "ConfigMap")}
     assert maps["book-tomcat-n1-env"] == {
         "DB_HOST": "book-mysql-m1", "JAVA_OPTS": "-Xmx512m -Dfile.encoding=UTF-8",
@@ -157,9 +158,7 @@ def test_persistence_and_ingress_switches(persistence: bool, ingress: bool, make
         f"ingress.enabled={ingress}", "ingress.host=book.example.com", "ingress.className=nginx",
         "ingress.tlsSecret=book-tls", "ingress.path=/shop",
     )
-    lint_strict(chart)
-    objects = render_objects(chart)
-    validate_objects(objects, KUBE_VERSIONS)
+    objects = helm_checked(chart, KUBE_VERSIONS)
     assert len(by_kind(objects, "PersistentVolumeClaim")) == int(persistence)
     assert len(by_kind(objects, "Ingress")) == int(ingress)
     deployment = one(objects, "Deployment")
@@ -187,9 +186,7 @@ def test_default_ingress_host_comes_from_name_and_domain(make_chart: MakeChart) 
 
 def test_timezone_from_host_is_an_explicit_choice(make_chart: MakeChart) -> None:
     chart = make_chart("book-tomcat-n1", "timezone=UTC", "timezoneFromHost=true")
-    lint_strict(chart)
-    objects = render_objects(chart)
-    validate_objects(objects, OLDEST_AND_NEWEST)
+    objects = helm_checked(chart, OLDEST_AND_NEWEST)
     spec = one(objects, "Deployment")["spec"]["template"]["spec"]
     assert {"name": "localtime", "hostPath": {"path": "/usr/share/zoneinfo/UTC", "type": "File"}} in spec["volumes"]
     assert {"name": "TZ", "value": "UTC"} in spec["containers"][0]["env"]
@@ -226,7 +223,7 @@ def test_every_value_is_commented(make_chart: MakeChart) -> None:
     uncommented = []
     for number, line in enumerate(lines):
         stripped = line.strip()
-        if not stripped or stripped.startswith("#") or stripped.startswith("- "):
+        if not stripped or stripped.startswith(("#", "- ")):
             continue
         indent = len(line) - len(line.lstrip())
         key = stripped.split(":", 1)[0]
@@ -238,8 +235,8 @@ def test_every_value_is_commented(make_chart: MakeChart) -> None:
         # Keys inside a Kubernetes object copied as is (probes, security contexts,
         # resources) are documented by the comment on their top-level key.
         if parent.split(".")[0] in {"livenessProbe", "readinessProbe", "podSecurityContext",
-                                    "securityContext", "resources"} or parent.startswith("test.image") \
-                or parent.startswith("test.resources") or parent == "config.env":
+                                    "securityContext", "resources"} \
+                or parent.startswith(("test.image", "test.resources")) or parent == "config.env":
             continue
         block = []
         for previous in reversed(lines[:number]):
@@ -269,9 +266,7 @@ def test_yaml_keywords_as_names_and_env_keys_stay_strings(name: str, sets: tuple
     """Helm reads YAML 1.1, where on/yes/y/null are not strings: everything is quoted."""
     chart = make_chart(name, *sets, "config.env.ON=1", "config.env.Y=2", "config.env.NULL=3",
                        "persistence.mountPath=/data/my files #1")
-    lint_strict(chart)
-    objects = render_objects(chart)
-    validate_objects(objects, OLDEST_AND_NEWEST)
+    objects = helm_checked(chart, OLDEST_AND_NEWEST)
     env_map = next(o for o in by_kind(objects, "ConfigMap") if o["metadata"]["name"].endswith("-env"))
     assert env_map["data"] == {"ON": "1", "Y": "2", "NULL": "3"}
     container = _container(objects)

@@ -6,13 +6,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import MakeChart
+from conftest import MakeChart, snapshot
 
 GOLDEN = Path(__file__).parent / "golden" / "book-tomcat-n1"
-
-
-def _files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_book_tomcat_n1_matches_golden(make_chart: MakeChart, update_golden: bool) -> None:
@@ -20,7 +16,7 @@ def test_book_tomcat_n1_matches_golden(make_chart: MakeChart, update_golden: boo
     if update_golden:
         shutil.rmtree(GOLDEN, ignore_errors=True)
         shutil.copytree(chart, GOLDEN)
-    expected, actual = _files(GOLDEN), _files(chart)
+    expected, actual = snapshot(GOLDEN), snapshot(chart)
     assert sorted(actual) == sorted(expected)
     for path, content in expected.items():
         assert actual[path].decode() == content.decode(), f"{path} differs from tests/golden (see --update-golden)"

@@ -4,13 +4,12 @@ a package index and a registry), with mkchart from this environment."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO
+from conftest import REPO, child_env, edit_file
 
 JENKINSFILE = REPO / "templates" / "examples" / "Jenkinsfile"
 OFFLINE_STAGES = ("Chart drift check", "Lint and package")
@@ -30,9 +29,7 @@ def _run(steps: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complet
 
 def test_jenkinsfile_steps_pass_on_a_current_chart_and_fail_on_drift(tmp_path: Path) -> None:
     mkchart = Path(sys.executable).with_name("mkchart")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MKCHART_")}
-    env.update(CI="true", MKCHART=str(mkchart), CHART_DIR="deploy/book-tomcat-n1",
-               MKCHART_CACHE_DIR=str(tmp_path / ".cache"))
+    env = child_env(CI="true", MKCHART=str(mkchart), CHART_DIR="deploy/book-tomcat-n1")
     made = subprocess.run([str(mkchart), "new", "book-tomcat-n1", "--no-input", "-o", "deploy"], cwd=tmp_path,
                           env=env, capture_output=True, text=True, timeout=60)
     assert made.returncode == 0, made.stderr
@@ -47,7 +44,7 @@ def test_jenkinsfile_steps_pass_on_a_current_chart_and_fail_on_drift(tmp_path: P
     assert (tmp_path / "dist" / "book-tomcat-n1-0.1.0.tgz").is_file()
 
     answers = tmp_path / "deploy" / "book-tomcat-n1" / ".mkchart.yaml"
-    answers.write_text(answers.read_text().replace("port: 8080", "port: 9090"))
+    edit_file(answers, "port: 8080", "port: 9090")
     failed = _run(steps, tmp_path, env)
     assert failed.returncode == 1, "drift fails the build"
     assert json.loads((tmp_path / "mkchart-check.json").read_text())["charts"][0]["status"] == "drift"

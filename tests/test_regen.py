@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MakeChart, Run, lint_strict, one, render_objects
+from conftest import (
+    MakeChart,
+    Run,
+    edit_file,
+    json_report,
+    lint_strict,
+    one,
+    render_objects,
+    set_args,
+    snapshot,
+    snapshot_with_mtimes,
+)
 from mkchart import yamlio
 from mkchart.chart import layout
 from mkchart.errors import WriteError
@@ -17,17 +29,8 @@ from mkchart.errors import WriteError
 NAME = "book-tomcat-n1"
 
 
-def snapshot(chart: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(chart).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(chart.rglob("*")) if p.is_file()}
-
-
-def regen(mkchart: Run, chart: Path, *args: str):  # noqa: ANN201 - typer's Result
+def regen(mkchart: Run, chart: Path, *args: str) -> Any:
     return mkchart("regen", str(chart), *args)
-
-
-def sets(*pairs: str) -> list[str]:
-    return [arg for pair in pairs for arg in ("--set", pair)]
 
 
 def container(chart: Path) -> dict:
@@ -36,7 +39,7 @@ def container(chart: Path) -> dict:
 
 def test_change_the_port(mkchart: Run, make_chart: MakeChart) -> None:
     chart = make_chart(NAME)
-    result = regen(mkchart, chart, *sets("port=9090"))
+    result = regen(mkchart, chart, *set_args("port=9090"))
     assert result.exit_code == 0, result.output
     lint_strict(chart)
     assert container(chart)["ports"][0]["containerPort"] == 9090
@@ -45,7 +48,7 @@ def test_change_the_port(mkchart: Run, make_chart: MakeChart) -> None:
 
 def test_switch_the_probe_style(mkchart: Run, make_chart: MakeChart) -> None:
     chart = make_chart(NAME)
-    assert regen(mkchart, chart, *sets("probe.style=tcp")).exit_code == 0
+    assert regen(mkchart, chart, *set_args("probe.style=tcp")).exit_code == 0
     lint_strict(chart)
     assert container(chart)["livenessProbe"]["tcpSocket"] == {"port": 8080}
 
@@ -53,7 +56,7 @@ def test_switch_the_probe_style(mkchart: Run, make_chart: MakeChart) -> None:
 def test_add_a_config_file(mkchart: Run, make_chart: MakeChart, tmp_path: Path) -> None:
     chart = make_chart(NAME)
     (tmp_path / "server.xml").write_text("<Server/>\n")
-    result = regen(mkchart, chart, *sets("config.files=server.xml"))
+    result = regen(mkchart, chart, *set_args("config.files=server.xml"))
     assert result.exit_code == 0, result.output
     lint_strict(chart)
     assert (chart / "files/config/server.xml").read_text() == "<Server/>\n"
@@ -69,7 +72,7 @@ def test_add_a_config_file(mkchart: Run, make_chart: MakeChart, tmp_path: Path) 
 
 def test_switch_persistence_on(mkchart: Run, make_chart: MakeChart) -> None:
     chart = make_chart(NAME)
-    assert regen(mkchart, chart, *sets("persistence.enabled=true", "persistence.size=5Gi")).exit_code == 0
+    assert regen(mkchart, chart, *set_args("persistence.enabled=true", "persistence.size=5Gi")).exit_code == 0
     lint_strict(chart)
     pvc = one(render_objects(chart), "PersistentVolumeClaim")
     assert pvc["spec"]["resources"]["requests"]["storage"] == "5Gi"
@@ -82,14 +85,14 @@ def hand_edit(chart: Path) -> None:
     assert marker in text
     deployment.write_text(text.replace(marker, marker + "        team.example.com/owner: books\n", 1))
     values = chart / layout.VALUES_YAML
-    values.write_text(values.read_text().replace("replicaCount: 1\n", "replicaCount: 3  # three for the launch\n"))
+    edit_file(values, "replicaCount: 1\n", "replicaCount: 3  # three for the launch\n")
     (chart / "values-prod.yaml").write_text("replicaCount: 5\n")
 
 
 def test_hand_edits_survive(mkchart: Run, make_chart: MakeChart) -> None:
     chart = make_chart(NAME)
     hand_edit(chart)
-    result = regen(mkchart, chart, *sets("port=9090", "probe.style=tcp", "persistence.enabled=true"))
+    result = regen(mkchart, chart, *set_args("port=9090", "probe.style=tcp", "persistence.enabled=true"))
     assert result.exit_code == 0, result.output
     lint_strict(chart)
     values = (chart / layout.VALUES_YAML).read_text()
@@ -103,15 +106,15 @@ def test_hand_edits_survive(mkchart: Run, make_chart: MakeChart) -> None:
     assert deployment["spec"]["replicas"] == 3
     assert deployment["spec"]["template"]["metadata"]["annotations"]["team.example.com/owner"] == "books"
     # The next regen with no change leaves the merged chart alone.
-    before = snapshot(chart)
+    before = snapshot_with_mtimes(chart)
     assert regen(mkchart, chart).exit_code == 0
-    assert snapshot(chart) == before
+    assert snapshot_with_mtimes(chart) == before
 
 
 def test_a_deleted_file_stays_deleted(mkchart: Run, make_chart: MakeChart) -> None:
     chart = make_chart(NAME)
     (chart / layout.TEST_CONNECTION).unlink()
-    result = regen(mkchart, chart, *sets("port=9090"))
+    result = regen(mkchart, chart, *set_args("port=9090"))
     assert result.exit_code == 0, result.output
     assert not (chart / layout.TEST_CONNECTION).exists()
     lint_strict(chart)
@@ -120,10 +123,10 @@ def test_a_deleted_file_stays_deleted(mkchart: Run, make_chart: MakeChart) -> No
 def test_a_conflict_is_marked_and_exits_1(mkchart: Run, make_chart: MakeChart) -> None:
     chart = make_chart(NAME)
     chart_yaml = chart / layout.CHART_YAML
-    chart_yaml.write_text(chart_yaml.read_text().replace('appVersion: "9.0.85-jre17"', 'appVersion: "9.0.85-ours"'))
+    edit_file(chart_yaml, 'appVersion: "9.0.85-jre17"', 'appVersion: "9.0.85-ours"')
     values = chart / layout.VALUES_YAML
-    values.write_text(values.read_text().replace('tag: "9.0.85-jre17"', 'tag: "9.0.85-ours"'))
-    result = regen(mkchart, chart, *sets("image.tag=9.0.86"))
+    edit_file(values, 'tag: "9.0.85-jre17"', 'tag: "9.0.85-ours"')
+    result = regen(mkchart, chart, *set_args("image.tag=9.0.86"))
     assert result.exit_code == 1
     assert "Chart.yaml" in result.output and "values.yaml" in result.output and "conflict" in result.output
     for path in (chart_yaml, values):
@@ -145,16 +148,16 @@ def test_a_conflict_is_marked_and_exits_1(mkchart: Run, make_chart: MakeChart) -
 
 def test_regen_twice_changes_nothing(mkchart: Run, make_chart: MakeChart) -> None:
     chart = make_chart(NAME)
-    before = snapshot(chart)
+    before = snapshot_with_mtimes(chart)
     for _ in range(2):
         result = regen(mkchart, chart)
         assert result.exit_code == 0, result.output
-        assert snapshot(chart) == before  # same bytes, same mtimes
-    assert regen(mkchart, chart, *sets("port=9090")).exit_code == 0
-    after = snapshot(chart)
+        assert snapshot_with_mtimes(chart) == before  # same bytes, same mtimes
+    assert regen(mkchart, chart, *set_args("port=9090")).exit_code == 0
+    after = snapshot_with_mtimes(chart)
     assert regen(mkchart, chart).exit_code == 0
-    assert snapshot(chart) == after
-    assert not [p for p in chart.rglob("*mkchart-*")]
+    assert snapshot_with_mtimes(chart) == after
+    assert not list(chart.rglob("*mkchart-*"))
 
 
 def test_check_on_current_and_stale_chart(mkchart: Run, make_chart: MakeChart) -> None:
@@ -164,32 +167,32 @@ def test_check_on_current_and_stale_chart(mkchart: Run, make_chart: MakeChart) -
     assert "up to date" in current.output
     # A stale chart: the answers were changed by hand, the chart was not regenerated.
     answers = chart / layout.ANSWERS_FILE
-    answers.write_text(answers.read_text().replace("port: 8080", "port: 9090"))
-    before = snapshot(chart)
+    edit_file(answers, "port: 8080", "port: 9090")
+    before = snapshot_with_mtimes(chart)
     stale = regen(mkchart, chart, "--check")
     assert stale.exit_code == 1
     assert "--- a/values.yaml" in stale.output and "+containerPort: 9090" in stale.output
     assert "file(s) to change" in stale.output
-    assert snapshot(chart) == before
+    assert snapshot_with_mtimes(chart) == before
 
 
 def test_dry_run_writes_nothing(mkchart: Run, make_chart: MakeChart) -> None:
     chart = make_chart(NAME)
-    before = snapshot(chart)
-    result = regen(mkchart, chart, "--dry-run", *sets("port=9090"))
+    before = snapshot_with_mtimes(chart)
+    result = regen(mkchart, chart, "--dry-run", *set_args("port=9090"))
     assert result.exit_code == 0, result.output
     assert "update    values.yaml" in result.output and "+containerPort: 9090" in result.output
-    assert snapshot(chart) == before
+    assert snapshot_with_mtimes(chart) == before
 
 
 def refused(mkchart: Run, chart: Path, *says: str) -> None:
     """regen exits 2 with a message naming .mkchart.yaml, and changes nothing."""
-    before = snapshot(chart)
+    before = snapshot_with_mtimes(chart)
     result = regen(mkchart, chart)
     assert result.exit_code == 2, result.output
     assert ".mkchart.yaml" in result.output and "Traceback" not in result.output
     assert all(text in result.output for text in says), result.output
-    assert snapshot(chart) == before
+    assert snapshot_with_mtimes(chart) == before
 
 
 def test_missing_or_invalid_answers_file(mkchart: Run, make_chart: MakeChart) -> None:
@@ -208,7 +211,7 @@ def test_missing_or_invalid_answers_file(mkchart: Run, make_chart: MakeChart) ->
 def test_future_format_is_refused(mkchart: Run, make_chart: MakeChart) -> None:
     chart = make_chart(NAME)
     answers = chart / layout.ANSWERS_FILE
-    answers.write_text(answers.read_text().replace("format: 1", "format: 99"))
+    edit_file(answers, "format: 1", "format: 99")
     refused(mkchart, chart, "answers format 99 is newer", "upgrade mkchart")
 
 
@@ -231,7 +234,7 @@ def test_old_format_is_migrated(mkchart: Run, make_chart: MakeChart) -> None:
 
 def test_server_type_switch_follows_the_new_profile(mkchart: Run, make_chart: MakeChart) -> None:
     chart = make_chart(NAME, "replicas=2", "image.repository=harbor.example.com/book/tomcat")
-    result = regen(mkchart, chart, *sets("serverType=mysql"))
+    result = regen(mkchart, chart, *set_args("serverType=mysql"))
     assert result.exit_code == 0, result.output
     lint_strict(chart)
     recorded = yamlio.read_mapping(chart / layout.ANSWERS_FILE)["answers"]
@@ -245,7 +248,7 @@ def test_never_writes_outside_the_chart(mkchart: Run, make_chart: MakeChart, tmp
     outside.mkdir()
     (tmp_path / "app.conf").write_text("a=1\n")
     os.symlink(outside, chart / "files")
-    result = regen(mkchart, chart, *sets("config.files=app.conf"))
+    result = regen(mkchart, chart, *set_args("config.files=app.conf"))
     assert result.exit_code == 2 and "outside the chart" in result.output
     assert not list(outside.iterdir())
 
@@ -265,18 +268,16 @@ ANSWER_CHANGES = st.fixed_dictionaries({}, optional={
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(changes=ANSWER_CHANGES)
-def test_regen_without_edits_equals_a_fresh_chart(changes: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_regen_without_edits_equals_a_fresh_chart(changes: dict[str, str],
+                                                  tmp_path_factory: pytest.TempPathFactory) -> None:
     root = tmp_path_factory.mktemp("prop")
     run = Run(root)
     pairs = [f"{k}={v}" for k, v in changes.items()]
     assert run("new", NAME, "--no-input", "-o", "old").exit_code == 0
-    result = run("regen", f"old/{NAME}", *sets(*pairs))
+    result = run("regen", f"old/{NAME}", *set_args(*pairs))
     assert result.exit_code == 0, result.output
-    regenerated = snapshot(root / "old" / NAME)
-    fresh_args = [arg for pair in pairs for arg in ("--set", pair)]
-    assert run("new", NAME, "--no-input", "-o", "new", *fresh_args).exit_code == 0
-    fresh = snapshot(root / "new" / NAME)
-    assert {p: c for p, (c, _) in regenerated.items()} == {p: c for p, (c, _) in fresh.items()}
+    assert run("new", NAME, "--no-input", "-o", "new", *set_args(*pairs)).exit_code == 0
+    assert snapshot(root / "old" / NAME) == snapshot(root / "new" / NAME)
 
 
 def test_a_failed_write_leaves_the_chart_as_it_was(make_chart: MakeChart, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -298,7 +299,7 @@ def test_a_failed_write_leaves_the_chart_as_it_was(make_chart: MakeChart, monkey
     with pytest.raises(WriteError):
         regeneration.apply(plan)
     monkeypatch.setattr(os, "replace", real_replace)
-    assert {p: c for p, (c, _) in snapshot(chart).items()} == {p: c for p, (c, _) in before.items()}
+    assert snapshot(chart) == before
 
 
 def test_after_an_mkchart_upgrade_edited_files_show_every_difference(mkchart: Run, make_chart: MakeChart) -> None:
@@ -310,7 +311,7 @@ def test_after_an_mkchart_upgrade_edited_files_show_every_difference(mkchart: Ru
     text = answers.read_text()
     line = next(x for x in text.splitlines() if x.strip().startswith("templates/deployment.yaml:"))
     answers.write_text(text.replace(line, line.rstrip('"')[:-6] + "ffffff" + ('"' if line.endswith('"') else "")))
-    result = regen(mkchart, chart, *sets("port=9090"))
+    result = regen(mkchart, chart, *set_args("port=9090"))
     # Without the true base, mkchart cannot tell your edit from its own upgrade: both are
     # shown between markers (exit 1), never one silently dropped.
     assert result.exit_code == 1, result.output
@@ -324,26 +325,24 @@ def test_an_os_error_is_a_clean_message_and_nothing_changes(mkchart: Run, make_c
     chart = make_chart(NAME)
     (chart / "files").write_text("x\n")  # a file where regen needs the folder files/config
     (tmp_path / "app.conf").write_text("a=1\n")
-    before = snapshot(chart)
-    result = regen(mkchart, chart, *sets("config.files=app.conf", "port=9090"))
+    before = snapshot_with_mtimes(chart)
+    result = regen(mkchart, chart, *set_args("config.files=app.conf", "port=9090"))
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert f"{chart / 'files' / 'config'}: cannot write: Not a directory" in result.output
     assert f"nothing was changed in {chart}" in result.output
-    assert snapshot(chart) == before
-    assert not [p for p in chart.rglob("*mkchart-*")]
+    assert snapshot_with_mtimes(chart) == before
+    assert not list(chart.rglob("*mkchart-*"))
 
 
 def test_an_os_error_in_one_of_many_charts_lets_the_others_go_on(mkchart: Run, make_chart: MakeChart,
                                                                 tmp_path: Path) -> None:
-    import json
-
     broken, fine = make_chart(NAME), make_chart("book-redis-n1")
     (broken / "files").write_text("x\n")
     (tmp_path / "app.conf").write_text("a=1\n")
     result = mkchart("regen", str(broken), str(fine), "--set", "config.files=app.conf", "--output", "json")
     assert result.exit_code == 2 and "Traceback" not in result.output
-    document = json.loads(result.stdout)
+    document = json_report(result)
     assert [c["status"] for c in document["charts"]] == ["refused", "updated"]
     assert "Not a directory" in document["charts"][0]["errors"][0]
     assert (fine / "files/config/app.conf").read_text() == "a=1\n"

@@ -1,4 +1,5 @@
-"""A wheel built from the repository, installed into a fresh virtualenv, works from any folder."""
+"""A wheel built from the repository, installed into a fresh virtualenv, works from any folder.
+Slow (a build and a virtualenv): `pytest -m "not slow"` leaves it out."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import sys
 import venv
 from pathlib import Path
 
-from conftest import REPO, lint_strict, render_objects, validate_objects, OLDEST_AND_NEWEST
+import pytest
+
+from conftest import OLDEST_AND_NEWEST, REPO, helm_checked
 
 
 def _run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -17,6 +20,7 @@ def _run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProc
     return result
 
 
+@pytest.mark.slow
 def test_wheel_in_a_fresh_virtualenv(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
     _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", wheels, REPO)
@@ -29,8 +33,7 @@ def test_wheel_in_a_fresh_virtualenv(tmp_path: Path) -> None:
     result = _run(env_dir / "bin" / "mkchart", "new", "book-redis-n1", "--no-input", cwd=elsewhere)
     assert "Wrote chart book-redis-n1" in result.stdout
     chart = elsewhere / "book-redis-n1"
-    lint_strict(chart)
-    validate_objects(render_objects(chart), OLDEST_AND_NEWEST)
+    helm_checked(chart, OLDEST_AND_NEWEST)
     # The package carries its data: nothing is read from this checkout.
     located = _run(env_dir / "bin" / "python", "-c",
                    "from mkchart.data import skeleton_dir, profiles_dir; print(skeleton_dir()); print(profiles_dir())",

@@ -1,21 +1,25 @@
 """The interactive session through a real pseudo-terminal (pexpect), and the runs without one.
 
 Each child is the real `python -m mkchart` with TERM=dumb and NO_COLOR, no CI variable and
-an 80-column terminal; every wait has a short timeout, so a hang fails instead of blocking.
+an 80-column terminal, started as a person's shell starts it (Ctrl-C's default action);
+every wait has a short timeout, so a hang fails instead of blocking. The sessions through
+a pseudo-terminal are marked slow (`pytest -m "not slow"` leaves them out).
 """
 
 from __future__ import annotations
 
-import os
 import re
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pexpect
 import pytest
 
-from conftest import MakeChart, by_kind, lint_strict, one, render_objects, validate_objects, OLDEST_AND_NEWEST
+from conftest import OLDEST_AND_NEWEST, MakeChart, by_kind, child_env, helm_checked, one, run_mkchart, snapshot
 from mkchart import yamlio
 from mkchart.chart import layout
 from mkchart.errors import ExitCode
@@ -26,16 +30,45 @@ CONFIRM = "Write the chart? [y]: "
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("MKCHART_") and k not in ("CI", "LC_ALL", "LC_MESSAGES", "LANG")}
-    env.update(TERM="dumb", NO_COLOR="1", COLUMNS="80", PYTHONIOENCODING="utf-8", **extra)
-    return env
+    return child_env(TERM="dumb", NO_COLOR="1", COLUMNS="80", PYTHONIOENCODING="utf-8", **extra)
+
+
+def _as_a_shell_starts_it() -> None:
+    """In the child, before it runs mkchart: Ctrl-C (and Ctrl-\\) back to their default action.
+
+    An ignored signal stays ignored across fork and exec, and Python installs its
+    KeyboardInterrupt handler only over the default action, never over an inherited
+    SIG_IGN. A shell without job control starts background commands (`pytest ... &`, a
+    script's or CI step's `&`) with SIGINT and SIGQUIT ignored: a child spawned from such a
+    pytest ignored the Ctrl-C sent to it; the terminal echoed ^C and the test waited out
+    its timeout. A person's interactive shell starts mkchart with the default action.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 
 def spawn(cwd: Path, *args: str, **env: str) -> pexpect.spawn:
-    child = pexpect.spawn(sys.executable, ["-m", "mkchart", "new", *args], cwd=str(cwd), env=_env(**env),
-                          encoding="utf-8", timeout=TIMEOUT, dimensions=(24, 80))
-    return child
+    return pexpect.spawn(sys.executable, ["-m", "mkchart", "new", *args], cwd=str(cwd), env=_env(**env),
+                         encoding="utf-8", timeout=TIMEOUT, dimensions=(24, 80), preexec_fn=_as_a_shell_starts_it)
+
+
+@contextmanager
+def _ignoring_sigint() -> Iterator[None]:
+    """This process ignores SIGINT for a while, as a background `pytest &` does all along."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def catches_sigint(pid: int) -> bool:
+    """Whether the process has a handler for SIGINT (Linux /proc; elsewhere assumed)."""
+    status = Path(f"/proc/{pid}/status")
+    if not status.exists():
+        return True
+    caught = next(line.split()[1] for line in status.read_text().splitlines() if line.startswith("SigCgt:"))
+    return bool(int(caught, 16) & (1 << (signal.SIGINT - 1)))
 
 
 def answer(child: pexpect.spawn, question: str, text: str) -> str:
@@ -70,14 +103,11 @@ def finish(child: pexpect.spawn) -> str:
     return child.before
 
 
-def files_of(chart: Path) -> dict[str, bytes]:
-    return {p.relative_to(chart).as_posix(): p.read_bytes() for p in sorted(chart.rglob("*")) if p.is_file()}
-
-
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
+@pytest.mark.slow
 def test_every_default_gives_the_no_input_chart(tmp_path: Path, make_chart: MakeChart) -> None:
     work = tmp_path / "tty"
     work.mkdir()
@@ -89,9 +119,10 @@ def test_every_default_gives_the_no_input_chart(tmp_path: Path, make_chart: Make
     assert child.exitstatus == 0, tail
     assert "helm upgrade --install book-tomcat-n1 ./book-tomcat-n1" in tail and "--namespace prod" in tail
     assert [line for line in (shown + tail).splitlines() if len(line) > 80] == []
-    assert files_of(work / "book-tomcat-n1") == files_of(make_chart("book-tomcat-n1"))
+    assert snapshot(work / "book-tomcat-n1") == snapshot(make_chart("book-tomcat-n1"))
 
 
+@pytest.mark.slow
 def test_a_custom_session_makes_that_chart(tmp_path: Path) -> None:
     (tmp_path / "redis.conf").write_text("maxmemory 256mb\n")
     child = spawn(tmp_path)  # no NAME: the name is the first question
@@ -128,9 +159,7 @@ def test_a_custom_session_makes_that_chart(tmp_path: Path) -> None:
     assert child.exitstatus == 0, tail
 
     chart = tmp_path / "shop-redis-n2"
-    lint_strict(chart)
-    objects = render_objects(chart)
-    validate_objects(objects, OLDEST_AND_NEWEST)
+    objects = helm_checked(chart, OLDEST_AND_NEWEST)
     deployment = one(objects, "Deployment")
     assert deployment["spec"]["replicas"] == 2
     container = deployment["spec"]["template"]["spec"]["containers"][0]
@@ -149,6 +178,7 @@ def test_a_custom_session_makes_that_chart(tmp_path: Path) -> None:
     assert (chart / layout.ANSWERS_FILE).is_file()
 
 
+@pytest.mark.slow
 def test_a_bad_answer_is_explained_and_asked_again(tmp_path: Path) -> None:
     child = spawn(tmp_path, "book-tomcat-n1")
     answer(child, "Server type [tomcat]", "cobol")
@@ -170,11 +200,16 @@ def test_a_bad_answer_is_explained_and_asked_again(tmp_path: Path) -> None:
     assert recorded["answers"]["image"]["tag"] == "9.0.85"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("leave", ["ctrl-c", "eof"])
 def test_leaving_in_the_middle_writes_nothing(tmp_path: Path, leave: str) -> None:
-    child = spawn(tmp_path, "book-tomcat-n1")
+    # Spawned as from a background `pytest &` every time, so the run does not depend on how
+    # pytest itself was started (see _as_a_shell_starts_it).
+    with _ignoring_sigint():
+        child = spawn(tmp_path, "book-tomcat-n1")
     reach(child, "Container port [8080]")
     if leave == "ctrl-c":
+        assert catches_sigint(child.pid), "the child ignores SIGINT: Ctrl-C would only echo ^C"
         child.sendintr()
     else:
         child.sendeof()
@@ -185,6 +220,7 @@ def test_leaving_in_the_middle_writes_nothing(tmp_path: Path, leave: str) -> Non
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", [("--lang", "zh"), ("LANG", "zh_CN.UTF-8")])
 def test_the_chinese_session(tmp_path: Path, how: tuple[str, str]) -> None:
     flag, value = how
@@ -202,8 +238,7 @@ def test_the_chinese_session(tmp_path: Path, how: tuple[str, str]) -> None:
 
 
 def _run_without_terminal(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mkchart", "new", *args], cwd=cwd, env=_env(**env),
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=10)
+    return run_mkchart("new", *args, cwd=cwd, env=_env(**env), timeout=TIMEOUT)
 
 
 def test_no_terminal_and_no_name_is_the_listed_error_at_once(tmp_path: Path) -> None:
@@ -222,6 +257,7 @@ def test_no_terminal_lists_every_missing_answer(tmp_path: Path) -> None:
     assert "--set image.repository=... --set image.tag=..." in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["CI", "--no-input"])
 def test_a_terminal_with_ci_or_no_input_never_prompts(tmp_path: Path, how: str) -> None:
     child = spawn(tmp_path, "book-worker-n1", *(["--no-input"] if how == "--no-input" else []),

@@ -170,7 +170,9 @@ class _Merger:
         self.edits = _Edits()
         self.conflicted = conflicted  # top-level keys to write between markers whole
 
-    def merge_map(self, maps: tuple[Any, Any, Any], limits: tuple[int, int, int]) -> None:
+    def merge_map(self, maps: tuple[Any, Any, Any], limits: tuple[int, int, int]) -> bool:
+        """Merge one mapping; True when every key of the user's version goes and none
+        comes, so the parent must say `{}` (a key with nothing below reads as null)."""
         b_map, o_map, t_map = maps
         blocks = (self.base.blocks(b_map, limits[0]), self.ours.blocks(o_map, limits[1]),
                   self.theirs.blocks(t_map, limits[2]))
@@ -178,6 +180,7 @@ class _Merger:
         shift = (next(iter(ob.values())).col - next(iter(tb.values())).col) if ob and tb else 0
         level = _Level(maps, blocks, shift)
         top = maps[1] is self.ours.root
+        edits_before = (len(self.edits.inserted), self.edits.conflicts)
         for key in [*t_map, *(k for k in b_map if k not in t_map)]:
             if top and key in self.conflicted and key in tb:
                 self._conflict_key(level, key)
@@ -186,7 +189,8 @@ class _Merger:
             if key in bb and key in ob and key in tb:
                 self._comment(bb[key], ob[key], tb[key], shift)
             if all(_is_block_map(v) for v in (vb, vo, vt)):
-                self.merge_map((vb, vo, vt), (bb[key].end, ob[key].end, tb[key].end))
+                if self.merge_map((vb, vo, vt), (bb[key].end, ob[key].end, tb[key].end)):
+                    self._say_empty(ob[key])
                 continue
             pb, po, pt = (_MISSING if v is _MISSING else yamlio.plain(v) for v in (vb, vo, vt))
             if pt == pb or po == pt:
@@ -202,6 +206,13 @@ class _Merger:
             else:
                 self._conflict_key(level, key)
         self._remove(level)
+        return bool(o_map) and set(o_map) <= level.removed and edits_before == (
+            len(self.edits.inserted), self.edits.conflicts)
+
+    def _say_empty(self, block: _Block) -> None:
+        """`key:` whose every child went becomes `key: {}` (its comment kept)."""
+        head, tail = _split_comment(self.ours.lines[block.key])
+        self.edits.replace(block.key, block.key, [f"{head} {{}}{tail}"])
 
     def _removal(self, level: _Level, key: Any) -> None:
         """mkchart no longer writes `key`, whose value the user kept: it goes, unless the
@@ -255,12 +266,17 @@ class _Merger:
         order = list(level.maps[2])
         at = order.index(key)
         t = tb[key]
+        # Only its own lines: from the end of the key before it in the new render to the start
+        # of the key after it. A neighbour new too is placed on its own; one the user deleted
+        # stays deleted.
         for prev in reversed(order[:at]):
             if prev in ob and prev not in level.removed:
-                return ob[prev].end + 1, _reindent(self.theirs.text(tb[prev].end + 1, t.end), level.shift)
+                first = tb[order[at - 1]].end + 1
+                return ob[prev].end + 1, _reindent(self.theirs.text(first, t.end), level.shift)
         for nxt in order[at + 1:]:
             if nxt in ob and nxt not in level.removed:
-                return ob[nxt].start, _reindent(self.theirs.text(t.start, tb[nxt].start - 1), level.shift)
+                stop = tb[order[at + 1]].start - 1
+                return ob[nxt].start, _reindent(self.theirs.text(t.start, stop), level.shift)
         last = max((b.end for b in ob.values()), default=-1)
         return last + 1, _reindent(self.theirs.text(t.start, t.end), level.shift)
 
@@ -303,6 +319,8 @@ def merge_values(base: str, ours: str, theirs: str) -> Merged | None:
     b, o, t = (_load(text) for text in (base, ours, theirs))
     if b is None or o is None or t is None or not all(d.lines[-1].endswith("\n") for d in (b, o, t)):
         return None
+    if any(line.lstrip().startswith("? ") for d in (b, o, t) for line in d.lines):
+        return None  # complex keys (`? key` / `: value`): a layout the line merge handles
     merged = _merge(b, o, t, frozenset())
     if merged is None or merged.conflicts:
         return merged
