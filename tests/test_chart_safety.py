@@ -3,16 +3,19 @@ never over an edit saved meanwhile, never by two runs at once (issue 9, items 1-
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, MakeChart, Run
+from conftest import MakeChart, Run, child_env
 from mkchart import write
 from mkchart.chart import layout
 from mkchart.errors import ChartBusyError, ChartChangedError, ExitCode, WriteError
@@ -191,11 +194,6 @@ KILLER = textwrap.dedent("""
 CHANGE = ("--set", "port=9090", "--set", "image.tag=9.0.86", "--set", "probe.style=tcp")
 
 
-def child_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MKCHART_") and k != "CI"}
-    return {**env, "MKCHART_NO_INPUT": "1", "PYTHONPATH": str(REPO / "generator")}
-
-
 def _mkchart(cwd: Path, *args: str, killer: tuple[int, str] | None = None) -> subprocess.CompletedProcess[str]:
     if killer is None:
         command = [sys.executable, "-m", "mkchart", *args]
@@ -204,7 +202,7 @@ def _mkchart(cwd: Path, *args: str, killer: tuple[int, str] | None = None) -> su
     return subprocess.run(command, cwd=cwd, env=child_env(), capture_output=True, text=True, timeout=60)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def old_and_new(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes], dict[str, bytes], int]:
     root = tmp_path_factory.mktemp("kills")
     assert _mkchart(root, "new", NAME, "--no-input", "-o", "old").returncode == 0
@@ -263,4 +261,32 @@ def test_the_killer_really_kills(tmp_path: Path) -> None:
     assert killed.returncode == -9
     assert write.leftovers(tmp_path / NAME), "a kill after the commit leaves the journal"
     assert (tmp_path / NAME / write.JOURNAL).exists()
-    assert REPO.is_dir()
+
+
+@pytest.mark.slow
+def test_an_interrupted_batch_reports_exactly_what_it_wrote(tmp_path: Path) -> None:
+    names = [f"svc{i}-{('tomcat', 'redis', 'zk')[i % 3]}-n1" for i in range(400)]
+    (tmp_path / "fleet.yaml").write_text("services:\n" + "".join(f"  - name: {n}\n" for n in names))
+    command = [sys.executable, "-m", "mkchart", "batch", "fleet.yaml", "-o", "charts", "--output", "json"]
+    child = subprocess.Popen(command, cwd=tmp_path, env=child_env(), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+    charts = tmp_path / "charts"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(charts.glob("*/.mkchart.yaml"))) < 20:
+        time.sleep(0.01)
+    os.killpg(child.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+    stdout, stderr = child.communicate(timeout=60)
+    assert child.returncode == ExitCode.INTERRUPTED, stderr
+    document = json.loads(stdout)
+    assert document["exitCode"] == ExitCode.INTERRUPTED and "Traceback" not in stderr
+    statuses = {chart["name"]: chart["status"] for chart in document["charts"]}
+    assert list(statuses) == names, "every service is accounted for, in file order"
+    on_disk = {path.parent.name for path in charts.glob("*/.mkchart.yaml")}
+    created = {name for name, status in statuses.items() if status == "created"}
+    assert created == on_disk and 20 <= len(created) < len(names), stderr
+    assert set(statuses.values()) <= {"created", "interrupted"}
+    assert f"{len(created)} of {len(names)} charts were written" in stderr
+    # Nothing half-written: every chart folder is complete, no staging folder is left.
+    assert not [p for p in charts.iterdir() if p.name.startswith(".")]
+    for name in on_disk:
+        assert len(files_of(charts / name)) == 15, name

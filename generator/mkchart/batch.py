@@ -28,6 +28,7 @@ from mkchart.inputs import Given, read_config_files
 from mkchart.new import create, plan_chart
 from mkchart.outcomes import ChartOutcome, Status
 from mkchart.regen.plan import check_regen, regenerate
+from mkchart.write import remove_staging
 
 TOP_KEYS = ("defaults", "services")
 
@@ -233,6 +234,8 @@ def run_batch(services: Path, output_dir: Path, set_layer: Mapping[str, Any] | N
     except KeyboardInterrupt:
         for entry in checked.entries:
             if entry.index not in outcomes:
+                # A worker stopped mid-write leaves its hidden staging folder: never a chart.
+                remove_staging(output_dir / entry.name)
                 outcomes[entry.index] = _unfinished(entry, output_dir / entry.name, existed[entry.index])
         done = [outcomes[index] for index in sorted(outcomes)]
         written = sum(o.status in (Status.CREATED, Status.UPDATED, Status.CONFLICTED) for o in done)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
+import glob
 import json
 import os
 import shutil
@@ -21,6 +22,8 @@ from mkchart.errors import ChartBusyError, ChartChangedError, TargetExistsError,
 from mkchart.i18n import t
 from mkchart.safeio import check_in_chart, parts_of, read_in_chart
 
+# Suffixes of what mkchart stages beside a target (hidden, named after it) while writing.
+_NEW, _OLD = ".mkchart-new", ".mkchart-old"
 # Folders every chart has even when empty (Helm's layout; git cannot hold empty folders).
 ALWAYS_DIRS = ("charts",)
 
@@ -50,6 +53,13 @@ def check_target(target: Path, force: bool = False) -> None:
             raise TargetExistsError(t("e.target.exists", target=target), t("e.target.exists.hint"))
 
 
+def remove_staging(target: Path) -> None:
+    """Remove what a killed run left while writing the chart folder TARGET: its hidden
+    staging and backup folders beside it (never TARGET itself)."""
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*{_NEW}"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
 def write_new_chart(target: Path, files: Mapping[str, bytes], force: bool = False) -> None:
     """Write `files` as the folder `target`, atomically.
 
@@ -68,8 +78,9 @@ def write_new_chart(target: Path, files: Mapping[str, bytes], force: bool = Fals
     if not os.access(parent, os.W_OK):
         raise UsageError(t("e.output.not_writable", parent=parent), t("e.output.not_writable.hint"))
 
+    remove_staging(target)
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".mkchart-new", dir=parent))
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=_NEW, dir=parent))
     except OSError as error:
         raise _write_error(error, target) from None
     backup: Path | None = None
@@ -106,7 +117,6 @@ def write_new_chart(target: Path, files: Mapping[str, bytes], force: bool = Fals
 # run completes it: the chart is as planned). SIGINT and SIGTERM wait for step 2-4 to end.
 
 JOURNAL = ".mkchart-journal"
-_NEW, _OLD = ".mkchart-new", ".mkchart-old"
 JOURNAL_FORMAT = 1
 # How long a second mkchart run waits for the first to release a chart.
 LOCK_WAIT_SECONDS = 10.0
@@ -299,19 +309,15 @@ class _Transaction:
             entry.backup = self._beside(relative, backup.name)
 
     def commit(self) -> None:
-        # Every staged file on the disk before the journal names it: fsyncs in parallel,
-        # since each mostly waits for the device.
-        staged = [self.chart / e.temp for e in self.entries if e.temp is not None]
-        list(_fsync_pool().map(_fsync_file, staged))
         document = {"format": JOURNAL_FORMAT, "files": [vars(entry) for entry in self.entries]}
         temp = _temp_beside(self.chart / JOURNAL, _NEW)
-        with open(temp, "w", encoding="utf-8") as out:
-            json.dump(document, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, self.chart / JOURNAL)
-        for folder in sorted({(self.chart / e.path).parent for e in self.entries} | {self.chart}):
-            _fsync_file(folder)
+        temp.write_text(json.dumps(document), encoding="utf-8")
+        # Every staged file and the journal on the disk before the journal takes its name,
+        # then their names: fsyncs in parallel, since each mostly waits for the device.
+        pool = _fsync_pool()
+        list(pool.map(_fsync_file, [*(self.chart / e.temp for e in self.entries if e.temp is not None), temp]))
+        os.replace(temp, self.chart / JOURNAL)  # the commit point
+        list(pool.map(_fsync_file, sorted({(self.chart / e.path).parent for e in self.entries} | {self.chart})))
         self.committed = True
 
     def apply(self) -> None:
@@ -324,8 +330,9 @@ class _Transaction:
             self.applied.append(entry)
 
     def finish(self) -> None:
-        for folder in sorted({(self.chart / e.path).parent for e in self.entries}):
-            _fsync_file(folder)
+        # No fsync between the renames and the journal's removal: journaling file systems
+        # (ext4, xfs) commit metadata in order, so after a crash the journal is gone only
+        # if every rename before it is on the disk; else the next run finishes them.
         (self.chart / JOURNAL).unlink()
         for entry in self.entries:
             if entry.backup is not None:
