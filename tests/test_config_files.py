@@ -67,8 +67,11 @@ def test_a_record_cannot_read_outside_its_config_folder(how: str, command: tuple
         os.symlink(secret, chart / "files/config/app.conf")
     before = snapshot(chart)
     result = mkchart(*command, str(chart))
-    refused(result, "config.files[0]", f"outside {(chart / 'files/config').resolve()}",
-            "must be inside that file's folder", "--set config.files=PATH")
+    if how == "symlink":  # a link inside a chart is refused before its target is looked at
+        refused(result, "config.files[0]", "files/config/app.conf: a symbolic link")
+    else:
+        refused(result, "config.files[0]", f"outside {(chart / 'files/config').resolve()}",
+                "must be inside that file's folder", "--set config.files=PATH")
     assert snapshot(chart) == before
 
 
