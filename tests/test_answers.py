@@ -6,15 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MakeChart
+from conftest import MakeChart, resolve
 from mkchart import yamlio
-from conftest import resolve
+from mkchart.answers.names import name_problem, split_name
+from mkchart.answers.profiles import all_profiles, type_spellings
 from mkchart.answers.resolve import parse_sets
 from mkchart.answers.schema import keys
 from mkchart.answers.tree import to_tree
 from mkchart.errors import AnswersError, MissingAnswersError, UsageError
-from mkchart.answers.names import name_problem, split_name
-from mkchart.answers.profiles import all_profiles, type_spellings
 
 
 @pytest.mark.parametrize(("name", "parts"), [
@@ -137,7 +136,8 @@ def test_chart_keeps_its_answers(make_chart: MakeChart) -> None:
     chart = make_chart("book-mysql-m1", "persistence.storageClass=glusterfs")
     recorded = yamlio.read_mapping(chart / ".mkchart.yaml")
     assert recorded["mkchart"]["format"] == 1
-    assert recorded["answers"] == to_tree(resolve("book-mysql-m1", None, {"persistence": {"storageClass": "glusterfs"}}).answers)
+    glusterfs = {"persistence": {"storageClass": "glusterfs"}}
+    assert recorded["answers"] == to_tree(resolve("book-mysql-m1", None, glusterfs).answers)
     # the recorded answers regenerate the same answers
     assert resolve(None, recorded["answers"]).answers == resolve(
         "book-mysql-m1", None, {"persistence": {"storageClass": "glusterfs"}}).answers

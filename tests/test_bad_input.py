@@ -170,7 +170,8 @@ def test_config_file_that_helm_would_ignore(name: str, mkchart: Run, tmp_path: P
 
 @pytest.mark.parametrize(("sets", "says"), [
     (("resources.requests.cpu=2",), "resources.requests.cpu: the cpu request 2 is more than the limit 1"),
-    (("resources.requests.memory=2Gi",), "resources.requests.memory: the memory request 2Gi is more than the limit 1Gi"),
+    (("resources.requests.memory=2Gi",),
+     "resources.requests.memory: the memory request 2Gi is more than the limit 1Gi"),
     (("probe.timeoutSeconds=10",), "probe.timeoutSeconds: a check must end before the next one starts"),
     (("ingress.enabled=true", "ingress.domain="), "ingress.host: the Ingress needs a host"),
     (("config.env.TZ=UTC",), "config.env.TZ: TZ is set by the chart itself"),

@@ -117,7 +117,8 @@ def test_batch_creates_every_chart(mkchart: Run, tmp_path: Path) -> None:
     assert mysql["persistence"] | {} == {**mysql["persistence"], "enabled": True, "size": "20Gi",
                                           "storageClass": "glusterfs"}
     tomcat = yamlio.read_mapping(tmp_path / "charts" / "book-tomcat-n1" / layout.ANSWERS_FILE)["answers"]
-    assert tomcat["image"] == {"repository": "harbor.example.com/book/app", "tag": "2.3.1", "pullPolicy": "IfNotPresent"}
+    assert tomcat["image"] == {"repository": "harbor.example.com/book/app", "tag": "2.3.1",
+                               "pullPolicy": "IfNotPresent"}
     assert "created    book-mysql-m1" in result.stderr, "plain progress lines without a terminal"
 
 
@@ -142,7 +143,8 @@ def test_batch_reports_every_invalid_entry_and_writes_nothing(mkchart: Run, tmp_
     message = result.stderr
     for expected in ("4 of the services are invalid; nothing was written",
                      "services[1] (Book_mysql): name:", "services[2] (book-redis-n1): image.tag: 'latest'",
-                     "services[2] (book-redis-n1): port:", "services[3] (book-tomcat-n1): name: 'book-tomcat-n1' is already used by services[0]",
+                     "services[2] (book-redis-n1): port:",
+                     "services[3] (book-tomcat-n1): name: 'book-tomcat-n1' is already used by services[0]",
                      "services[4]: missing answers: name", "--keep-going"):
         assert expected in message, expected
     assert not (tmp_path / "charts").exists()
@@ -205,7 +207,8 @@ def test_package_makes_an_archive_helm_loads(mkchart: Run, make_chart: MakeChart
     assert result.exit_code == 0, result.stderr
     archive = Path(_json(result)["charts"][0]["archive"])
     assert archive == tmp_path / "dist" / "book-tomcat-n1-0.1.0.tgz"
-    names = tarfile.open(archive).getnames()
+    with tarfile.open(archive) as packed:
+        names = packed.getnames()
     assert "book-tomcat-n1/Chart.yaml" in names
     assert not any(n.endswith(layout.ANSWERS_FILE) for n in names), ".mkchart.yaml stays out of the package"
     loaded = helm_python.Chart.load_archive(archive.read_bytes())
@@ -330,7 +333,8 @@ def test_batch_an_os_error_refuses_that_chart_and_the_others_go_on(mkchart: Run,
     assert mkchart("batch", "services.yaml", "-o", "charts").exit_code == 0
     (tmp_path / "charts" / "book-mysql-m1" / "files").write_text("x\n")
     (tmp_path / "app.conf").write_text("a=1\n")
-    with_config = SERVICES.replace("  timezone: Asia/Shanghai\n", "  timezone: Asia/Shanghai\n  config: {files: [app.conf]}\n")
+    with_config = SERVICES.replace("  timezone: Asia/Shanghai\n",
+                                   "  timezone: Asia/Shanghai\n  config: {files: [app.conf]}\n")
     (tmp_path / "services.yaml").write_text(with_config)
     result = mkchart("batch", "services.yaml", "-o", "charts", "--output", "json")
     assert result.exit_code == ExitCode.BAD_INPUT and "Traceback" not in result.output
@@ -387,7 +391,8 @@ def test_package_refuses_a_link_out_of_the_chart(mkchart: Run, make_chart: MakeC
     (chart / "files" / "config").mkdir(parents=True)
     (chart / "files" / "config" / "app.env").symlink_to(tmp_path / "secret.env")
     result = mkchart("package", str(chart))
-    assert result.exit_code == ExitCode.BAD_INPUT and "files/config/app.env: a symbolic link leading outside" in result.stderr
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert "files/config/app.env: a symbolic link leading outside" in result.stderr
     assert not list(chart.parent.glob("*.tgz"))
 
 

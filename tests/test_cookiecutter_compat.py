@@ -7,9 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, MakeChart
+from conftest import REPO, MakeChart, resolve
 from mkchart.chart import layout
-from conftest import resolve
 from mkchart.chart.render import cookiecutter_defaults
 
 COOKIECUTTER_JSON = REPO / "chart-skeleton" / "cookiecutter.json"

@@ -9,11 +9,17 @@ from typing import Any
 import pytest
 
 from conftest import (
-    KUBE_VERSIONS, OLDEST_AND_NEWEST, MakeChart, by_kind, lint_strict, one, render_objects,
+    KUBE_VERSIONS,
+    OLDEST_AND_NEWEST,
+    MakeChart,
+    by_kind,
+    lint_strict,
+    one,
+    render_objects,
     validate_objects,
 )
-from mkchart.chart import layout
 from mkchart.answers.profiles import all_profiles
+from mkchart.chart import layout
 
 # One name per server type, shaped like the seed's names.
 NAMES = {
@@ -226,7 +232,7 @@ def test_every_value_is_commented(make_chart: MakeChart) -> None:
     uncommented = []
     for number, line in enumerate(lines):
         stripped = line.strip()
-        if not stripped or stripped.startswith("#") or stripped.startswith("- "):
+        if not stripped or stripped.startswith(("#", "- ")):
             continue
         indent = len(line) - len(line.lstrip())
         key = stripped.split(":", 1)[0]
@@ -237,9 +243,9 @@ def test_every_value_is_commented(make_chart: MakeChart) -> None:
         parent = ".".join(p for _, p in path[:-1])
         # Keys inside a Kubernetes object copied as is (probes, security contexts,
         # resources) are documented by the comment on their top-level key.
-        if parent.split(".")[0] in {"livenessProbe", "readinessProbe", "podSecurityContext",
-                                    "securityContext", "resources"} or parent.startswith("test.image") \
-                or parent.startswith("test.resources") or parent == "config.env":
+        copied = {"livenessProbe", "readinessProbe", "podSecurityContext", "securityContext", "resources"}
+        if parent.split(".")[0] in copied or parent.startswith(("test.image", "test.resources")) \
+                or parent == "config.env":
             continue
         block = []
         for previous in reversed(lines[:number]):

@@ -22,7 +22,7 @@ def snapshot(chart: Path) -> dict[str, tuple[bytes, int]]:
             for p in sorted(chart.rglob("*")) if p.is_file()}
 
 
-def regen(mkchart: Run, chart: Path, *args: str):  # noqa: ANN201 - typer's Result
+def regen(mkchart: Run, chart: Path, *args: str):
     return mkchart("regen", str(chart), *args)
 
 
@@ -154,7 +154,7 @@ def test_regen_twice_changes_nothing(mkchart: Run, make_chart: MakeChart) -> Non
     after = snapshot(chart)
     assert regen(mkchart, chart).exit_code == 0
     assert snapshot(chart) == after
-    assert not [p for p in chart.rglob("*mkchart-*")]
+    assert not list(chart.rglob("*mkchart-*"))
 
 
 def test_check_on_current_and_stale_chart(mkchart: Run, make_chart: MakeChart) -> None:
@@ -265,7 +265,8 @@ ANSWER_CHANGES = st.fixed_dictionaries({}, optional={
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(changes=ANSWER_CHANGES)
-def test_regen_without_edits_equals_a_fresh_chart(changes: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_regen_without_edits_equals_a_fresh_chart(changes: dict[str, str],
+                                                  tmp_path_factory: pytest.TempPathFactory) -> None:
     root = tmp_path_factory.mktemp("prop")
     run = Run(root)
     pairs = [f"{k}={v}" for k, v in changes.items()]
@@ -331,7 +332,7 @@ def test_an_os_error_is_a_clean_message_and_nothing_changes(mkchart: Run, make_c
     assert f"{chart / 'files' / 'config'}: cannot write: Not a directory" in result.output
     assert f"nothing was changed in {chart}" in result.output
     assert snapshot(chart) == before
-    assert not [p for p in chart.rglob("*mkchart-*")]
+    assert not list(chart.rglob("*mkchart-*"))
 
 
 def test_an_os_error_in_one_of_many_charts_lets_the_others_go_on(mkchart: Run, make_chart: MakeChart,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from jinja2 import FileSystemLoader, ModuleLoader
 
-from mkchart.chart import skeleton
 from conftest import resolve
+from mkchart.chart import skeleton
 from mkchart.chart.context import chart_context
 from mkchart.data import skeleton_dir
 

@@ -7,7 +7,7 @@ import sys
 import venv
 from pathlib import Path
 
-from conftest import REPO, lint_strict, render_objects, validate_objects, OLDEST_AND_NEWEST
+from conftest import OLDEST_AND_NEWEST, REPO, lint_strict, render_objects, validate_objects
 
 
 def _run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -9,9 +9,9 @@ import pytest
 
 from conftest import Run
 from mkchart import cli, i18n, wizard
+from mkchart.answers.profiles import all_profiles
 from mkchart.errors import AnswerError, ExitCode
 from mkchart.messages import en, zh
-from mkchart.answers.profiles import all_profiles
 from mkchart.wizard import QUESTIONS, Session, default, parse, question, show, to_ask
 
 GENERATOR = Path(cli.__file__).parent
@@ -261,7 +261,8 @@ def test_a_rule_broken_by_a_set_answer_stops_instead_of_looping(mkchart) -> None
     from mkchart.errors import AnswersError
     from mkchart.inputs import Inputs, read_inputs
 
-    session = wizard.Session.from_given(read_inputs(Inputs(name="book-tomcat-n1", sets=("resources.requests.cpu=750m",))))
+    inputs = Inputs(name="book-tomcat-n1", sets=("resources.requests.cpu=750m",))
+    session = wizard.Session.from_given(read_inputs(inputs))
     session.asked.update({"resources": {"limits": {"cpu": "500m"}}})
     assert parse_sets(["resources.requests.cpu=750m"])  # the request is fixed by --set
     with pytest.raises(AnswersError):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from conftest import MakeChart, by_kind, lint_strict, one, render_objects, validate_objects, OLDEST_AND_NEWEST
+from conftest import OLDEST_AND_NEWEST, MakeChart, by_kind, lint_strict, one, render_objects, validate_objects
 from mkchart import yamlio
 from mkchart.chart import layout
 from mkchart.errors import ExitCode
@@ -126,8 +126,11 @@ def test_a_custom_session_makes_that_chart(tmp_path: Path) -> None:
     assert "files/config/redis.conf" in summary
     tail = finish(child)
     assert child.exitstatus == 0, tail
+    _check_custom_chart(tmp_path / "shop-redis-n2")
 
-    chart = tmp_path / "shop-redis-n2"
+
+def _check_custom_chart(chart: Path) -> None:
+    """What the custom session above answered, in the objects Helm renders."""
     lint_strict(chart)
     objects = render_objects(chart)
     validate_objects(objects, OLDEST_AND_NEWEST)
