@@ -21,7 +21,15 @@ from mkchart.answers.layers import Layers
 from mkchart.answers.resolve import Resolved, resolve
 from mkchart.chart.layout import ANSWERS_FILE
 from mkchart.chart.render import compile_skeleton
-from mkchart.errors import AnswersError, AnswersFileError, BatchError, InterruptError, MissingAnswersError, MkchartError
+from mkchart.errors import (
+    AnswersError,
+    AnswersFileError,
+    BatchError,
+    InterruptError,
+    MissingAnswersError,
+    MkchartError,
+    brief,
+)
 from mkchart.fleet import parallel_map
 from mkchart.i18n import t
 from mkchart.inputs import Given, read_config_files
@@ -77,7 +85,7 @@ def load_services(path: Path) -> tuple[dict[str, Any], list[Any]]:
     data = yamlio.read_mapping(path, given_as="SERVICES (the services file)")
     unknown = [key for key in data if key not in TOP_KEYS]
     if unknown:
-        raise AnswersFileError(t("b.unknown_top", path=path, key=repr(unknown[0])), t("b.unknown_top.hint"))
+        raise AnswersFileError(t("b.unknown_top", path=path, key=brief(unknown[0])), t("b.unknown_top.hint"))
     defaults = data.get("defaults") or {}
     services = data.get("services")
     if not isinstance(defaults, Mapping):
@@ -135,7 +143,7 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
         # By the resolved name: defaults or --set can give several entries the same one.
         name = resolved.answers.name
         if name in seen:
-            checked.refused.append(Refused(index, name, (t("b.name_used", name=repr(name), index=seen[name]),)))
+            checked.refused.append(Refused(index, name, (t("b.name_used", name=brief(name), index=seen[name]),)))
             continue
         seen[name] = index
         problems: list[str] = []

@@ -18,7 +18,7 @@ from mkchart import ANSWERS_FORMAT, __version__, yamlio
 from mkchart.answers.model import Answers
 from mkchart.answers.tree import to_tree
 from mkchart.chart.layout import ANSWERS_FILE
-from mkchart.errors import AnswersFileError, NotAChartError
+from mkchart.errors import AnswersFileError, NotAChartError, brief
 from mkchart.i18n import t
 from mkchart.safeio import read_in_chart
 
@@ -112,7 +112,7 @@ def load(chart_dir: Path) -> Recorded:
         raise _invalid(path, t("a.no_section"))
     found = document["mkchart"].get("format")
     if not isinstance(found, int) or isinstance(found, bool) or found < 0:
-        raise _invalid(path, t("a.format_type", found=repr(found)))
+        raise _invalid(path, t("a.format_type", found=brief(found)))
     if found > ANSWERS_FORMAT:
         raise AnswersFileError(
             t("a.too_new", path=path, found=found, supported=ANSWERS_FORMAT,

@@ -1,4 +1,11 @@
-"""YAML reading and writing in one place (ruamel.yaml), imported only when needed."""
+"""YAML reading and writing in one place (ruamel.yaml), imported only when needed.
+
+Every YAML input mkchart reads comes from a person or a repository, so reading is
+bounded: a file of at most `safeio.INPUT_LIMIT` bytes, nesting at most `MAX_DEPTH` deep,
+and aliases that expand to at most `MAX_NODES` values (a 3 KB "billion laughs" file
+would otherwise expand to gigabytes when walked). Anything beyond is refused with a
+message naming the file.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +15,56 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from mkchart.errors import AnswersFileError
+from mkchart.errors import AnswersFileError, UnsafeFileError
 from mkchart.i18n import t
+from mkchart.safeio import read_regular
+
+# The most values a YAML input may expand to (its aliases followed), and the deepest it
+# may nest: real answers and services files hold a few thousand values, ten levels deep.
+MAX_NODES = 100_000
+MAX_DEPTH = 64
+
+
+class _BoundError(Exception):
+    """Raised while constructing: the input goes beyond a bound (message id and values)."""
+
+    def __init__(self, message_id: str, mark: Any = None, **params: Any) -> None:
+        super().__init__(message_id)
+        self.message_id = message_id
+        self.mark = mark
+        self.params = params
+
+
+@cache
+def _constructor() -> Any:
+    """ruamel's safe constructor, bounded: merge keys (`<<: *base`) keep one entry per key,
+    so that merges of merges cannot multiply."""
+    from ruamel.yaml.constructor import SafeConstructor
+    from ruamel.yaml.nodes import ScalarNode
+
+    class BoundedConstructor(SafeConstructor):
+        def flatten_mapping(self, node: Any) -> Any:
+            super().flatten_mapping(node)
+            merged = getattr(node, "merge", None)
+            if merged:
+                own = node.value[len(merged):]
+                # The last entry of a key wins when the mapping is built: keep only that one.
+                last = {}
+                for index, (key, _) in enumerate(merged):
+                    last[(key.tag, key.value) if isinstance(key, ScalarNode) else id(key)] = index
+                node.merge = [merged[index] for index in sorted(last.values())]
+                node.value = node.merge + own
+
+    return BoundedConstructor
 
 
 @cache
 def _safe() -> Any:
     from ruamel.yaml import YAML
 
-    return YAML(typ="safe", pure=False)
+    yaml = YAML(typ="safe", pure=False)
+    yaml.Constructor = _constructor()
+    return yaml
 
 
 @cache
@@ -30,12 +78,83 @@ def _round_trip() -> Any:
     return yaml
 
 
+# Each level of nesting starts with one of these characters ('[', '{', a '-' entry, a
+# ':' or '?' key), so a text with fewer of them cannot nest deeper than that count.
+_NESTING = "[{-:?"
+# The C parser builds nested nodes by recursion: beyond some ten thousand levels it
+# overflows the C stack (a crash, not an exception). Texts that could nest deeper than
+# this are measured first, from the parser's events, which need no recursion.
+_MEASURE_FROM = 2000
+
+
+def _nesting_depth(text: str) -> int:
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    depth = deepest = 0
+    for event in _safe().parse(text):
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                break
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+    return deepest
+
+
+def _measure(value: Any) -> None:
+    """Refuse a parsed value that expands beyond `MAX_NODES` values or nests beyond
+    `MAX_DEPTH` levels. Shared collections (aliases) are measured once, so a bomb costs
+    no more to measure than its text; a collection that holds itself is too deep."""
+    measured: dict[int, tuple[int, int]] = {}  # id -> (values, levels)
+    open_now: set[int] = set()
+
+    def walk(node: Any, depth: int) -> tuple[int, int]:
+        if not isinstance(node, dict | list | tuple | set):
+            return 1, 0
+        key = id(node)
+        if key in open_now or depth > MAX_DEPTH:
+            raise _BoundError("e.yaml.too_deep", most=MAX_DEPTH)
+        if key in measured:
+            values, levels = measured[key]
+        else:
+            open_now.add(key)
+            values, levels = 1, 1
+            children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+            for child in children:
+                size, below = walk(child, depth + 1)
+                values += size
+                levels = max(levels, below + 1)
+                if values > MAX_NODES:
+                    raise _BoundError("e.yaml.too_big", most=MAX_NODES)
+            open_now.discard(key)
+            measured[key] = values, levels
+        if depth + levels > MAX_DEPTH + 1:
+            raise _BoundError("e.yaml.too_deep", most=MAX_DEPTH)
+        return values, levels
+
+    walk(value, 1)
+
+
 def parse(text: str, source: str) -> Any:
-    """Parse YAML text; a syntax error becomes one line naming the file and the place."""
+    """Parse YAML text; a syntax error becomes one line naming the file and the place, and
+    an input beyond the bounds (see the module) is refused the same way."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
-        return _safe().load(text)
+        if sum(map(text.count, _NESTING)) > _MEASURE_FROM and _nesting_depth(text) > MAX_DEPTH:
+            raise _BoundError("e.yaml.too_deep", most=MAX_DEPTH)
+        value = _safe().load(text)
+        _measure(value)
+        return value
+    except _BoundError as refused:
+        mark = refused.mark
+        where = t("e.yaml.where", line=mark.line + 1, column=mark.column + 1) if mark else ""
+        raise AnswersFileError(t(refused.message_id, source=source, where=where, **refused.params),
+                               t(f"{refused.message_id}.hint")) from None
+    except RecursionError:  # nested deeper than Python's stack, yet below _MEASURE_FROM
+        raise AnswersFileError(t("e.yaml.too_deep", source=source, where="", most=MAX_DEPTH),
+                               t("e.yaml.too_deep.hint")) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = t("e.yaml.where", line=mark.line + 1, column=mark.column + 1) if mark else ""
@@ -47,12 +166,17 @@ def parse(text: str, source: str) -> Any:
 
 def read_mapping(path: Path, given_as: str = "--answers") -> dict[str, Any]:
     """Read a YAML file whose top level must be a mapping (an answers or batch file);
-    `given_as` names where the path came from, for the hint."""
+    `given_as` names where the path came from, for the hint.
+
+    Only a regular file of at most `safeio.INPUT_LIMIT` bytes is read, opened without
+    blocking: a FIFO or a device such as /dev/zero is refused, never waited on."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path).decode("utf-8")
     except FileNotFoundError:
         raise AnswersFileError(t("e.answers.not_found", path=path),
                                t("e.answers.not_found.hint", given_as=given_as)) from None
+    except UnsafeFileError as exc:
+        raise AnswersFileError(exc.message, exc.hint) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise AnswersFileError(t("e.answers.unreadable", path=path, error=exc),
                                t("e.answers.unreadable.hint")) from None
@@ -65,7 +189,18 @@ def read_mapping(path: Path, given_as: str = "--answers") -> dict[str, Any]:
 
 
 def load_round_trip(text: str) -> Any:
-    return _round_trip().load(text)
+    """Parse with comments kept (for rewriting), within the same bounds as `parse`; beyond
+    them it raises ruamel's YAMLError as for text that is not YAML."""
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        if sum(map(text.count, _NESTING)) > _MEASURE_FROM and _nesting_depth(text) > MAX_DEPTH:
+            raise _BoundError("e.yaml.too_deep")
+        value = _round_trip().load(text)
+        _measure(value)
+        return value
+    except (_BoundError, RecursionError) as error:
+        raise YAMLError(str(error)) from None
 
 
 def plain(node: Any) -> Any:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mkchart.answers.tree import Replace
-from mkchart.errors import AnswerError
+from mkchart.errors import AnswerError, brief
 from mkchart.i18n import t
 
 _TRUE = ("true", "yes", "on", "1")
@@ -30,7 +30,7 @@ class Codec:
 
 
 def _wrong(kind: str, raw: Any, path: str) -> AnswerError:
-    return AnswerError(path, t("e.type", type=t(f"e.type.{kind}"), value=repr(raw)))
+    return AnswerError(path, t("e.type", type=t(f"e.type.{kind}"), value=brief(raw)))
 
 
 def _is_scalar(value: Any) -> bool:
@@ -54,7 +54,7 @@ def _str_value(raw: Any, path: str) -> str:
         return str(raw)
     if isinstance(raw, float):
         # YAML read 1.10 as the number 1.1: the text the user meant is already lost.
-        raise AnswerError(path, t("e.yaml_number", value=repr(raw)),
+        raise AnswerError(path, t("e.yaml_number", value=brief(raw)),
                           t("e.yaml_number.hint", key=path.rsplit(".", 1)[-1], raw=raw))
     raise _wrong("str", raw, path)
 
@@ -115,7 +115,7 @@ def _map_text(text: str, path: str) -> Replace:
     for item in filter(None, text.split(",")):
         key, sep, value = item.partition("=")
         if not sep:
-            raise AnswerError(path, t("e.pairs", item=repr(item)), t("e.pairs.hint", path=path))
+            raise AnswerError(path, t("e.pairs", item=brief(item)), t("e.pairs.hint", path=path))
         pairs[key] = value
     return Replace(pairs)
 

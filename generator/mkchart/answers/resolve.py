@@ -19,7 +19,7 @@ from mkchart.answers.layers import Layers, layered
 from mkchart.answers.model import Answers
 from mkchart.answers.schema import Key, hints, is_model, is_required, keys
 from mkchart.answers.tree import Tree, put
-from mkchart.errors import AnswerError, AnswersError, MissingAnswersError, UsageError
+from mkchart.errors import AnswerError, AnswersError, MissingAnswersError, UsageError, brief, clipped
 from mkchart.i18n import t
 
 
@@ -33,7 +33,7 @@ def _unknown_key(path: str, known: list[str]) -> AnswerError:
     name = path.rsplit(".", 1)[-1]
     close = difflib.get_close_matches(name, known, n=1)
     hint = t("e.did_you_mean", close=close[0]) if close else t("e.known_keys", keys=", ".join(known))
-    return AnswerError(path, t("e.unknown_key"), t("e.unknown_key.hint", hint=hint))
+    return AnswerError(clipped(path), t("e.unknown_key"), t("e.unknown_key.hint", hint=hint))
 
 
 def _leaf(key: Key, raw: Any) -> Any:
@@ -68,7 +68,7 @@ def _build(cls: type, raw: Mapping[str, Any], prefix: str, problems: list[Answer
         if is_model(tp):
             section = raw.get(f.name, {})
             if not isinstance(section, Mapping):
-                problems.append(AnswerError(path, t("e.mapping", value=repr(section))))
+                problems.append(AnswerError(path, t("e.mapping", value=brief(section))))
                 continue
             values[f.name] = _build(tp, section, path + ".", problems, missing)
         elif f.name in raw:
@@ -121,7 +121,7 @@ def parse_sets(pairs: list[str]) -> Tree:
         key, sep, text = pair.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise UsageError(t("e.set_format", pair=repr(pair)), t("e.set_format.hint"))
+            raise UsageError(t("e.set_format", pair=brief(pair)), t("e.set_format.hint"))
         parent = key.rsplit(".", 1)[0]
         try:
             if key in table:
