@@ -214,3 +214,80 @@ def test_a_huge_answers_file_is_refused(mkchart: Run, tmp_path: Path) -> None:
     result = mkchart("new", NAME, "--no-input", "--answers", "answers.yaml")
     assert result.exit_code == ExitCode.BAD_INPUT
     assert "answers.yaml: larger than 4194304 bytes" in result.stderr
+
+
+# --- item 10: tracebacks that are clean errors now -----------------------------------------
+
+DIGITS = "1" * 5000  # Python refuses to convert integers of more than 4,300 digits
+
+
+@pytest.mark.parametrize("where", ["answers", "services", "record"])
+def test_a_5000_digit_number_in_yaml_is_refused(where: str, make_chart: MakeChart, tmp_path: Path) -> None:
+    if where == "answers":
+        (tmp_path / "answers.yaml").write_text(f"replicas: {DIGITS}\n")
+        result = run(tmp_path, "new", NAME, "--no-input", "--answers", "answers.yaml", "--output", "json")
+        message = refused_json(result)
+    elif where == "services":
+        (tmp_path / "services.yaml").write_text(f"services:\n  - name: {NAME}\n    config: {{args: [{DIGITS}]}}\n")
+        result = run(tmp_path, "batch", "services.yaml", "-o", "charts", "--output", "json")
+        message = refused_json(result)
+    else:
+        chart = make_chart(NAME)
+        record = chart / layout.ANSWERS_FILE
+        record.write_text(record.read_text().replace("  replicas: 1\n", f"  replicas: {DIGITS}\n"))
+        result = run(tmp_path, "regen", "--check", str(chart), "--output", "json")
+        assert result.returncode == ExitCode.BAD_INPUT and "Traceback" not in result.stderr
+        message = json.loads(result.stdout)["charts"][0]["errors"][0]
+    assert "a number of 5000 characters, longer than mkchart reads (1000)" in message
+    assert "if it is text, quote it" in message
+
+
+@pytest.mark.parametrize("pair", [f"replicas={DIGITS}", f"config.args=[{DIGITS}]", f"probe.port={DIGITS}"])
+def test_a_5000_digit_number_in_set_is_refused(pair: str, tmp_path: Path) -> None:
+    result = run(tmp_path, "new", NAME, "--no-input", "--set", pair, "--output", "json")
+    refused_json(result, "--set")
+
+
+def test_a_date_that_is_no_date_is_text(mkchart: Run, tmp_path: Path) -> None:
+    # `2024-13-45` looks like a date to YAML: building it was a ValueError traceback.
+    (tmp_path / "answers.yaml").write_text("image:\n  tag: 2024-13-45\nconfig:\n  env: {RELEASED: 2024-01-05}\n")
+    result = mkchart("new", NAME, "--no-input", "--answers", "answers.yaml")
+    assert result.exit_code == 0, result.output
+    recorded = yamlio.read_mapping(tmp_path / NAME / layout.ANSWERS_FILE)["answers"]
+    assert recorded["image"]["tag"] == "2024-13-45"
+    assert recorded["config"]["env"] == {"RELEASED": "2024-01-05"}
+
+
+def test_a_format_0_record_whose_answers_are_a_list_is_refused(make_chart: MakeChart, tmp_path: Path) -> None:
+    chart = make_chart(NAME)
+    (chart / layout.ANSWERS_FILE).write_text("mkchart:\n  format: 0\nanswers:\n  - name: book-tomcat-n1\n")
+    result = run(tmp_path, "regen", "--check", str(chart), "--output", "json")
+    assert result.returncode == ExitCode.BAD_INPUT and "Traceback" not in result.stderr
+    assert "the `answers:` section is missing or not a mapping" in json.loads(result.stdout)["charts"][0]["errors"][0]
+
+
+LONG = "x" * 300  # longer than the 255 bytes a file name may have
+
+
+def test_an_output_dir_with_a_300_character_name_is_refused_by_new(tmp_path: Path) -> None:
+    result = run(tmp_path, "new", NAME, "--no-input", "--output-dir", LONG, "--output", "json")
+    refused_json(result, f"{LONG}/{NAME}: the system cannot use this path: File name too long")
+
+
+def test_an_output_dir_with_a_300_character_name_is_refused_by_batch(tmp_path: Path) -> None:
+    (tmp_path / "services.yaml").write_text(f"services:\n  - name: {NAME}\n")
+    result = run(tmp_path, "batch", "services.yaml", "--output-dir", LONG, "--output", "json")
+    refused_json(result, "the system cannot use this path: File name too long")
+
+
+def test_a_chart_folder_with_a_300_character_name_is_refused_by_regen(tmp_path: Path) -> None:
+    result = run(tmp_path, "regen", "--check", LONG, "--output", "json")
+    assert result.returncode == ExitCode.BAD_INPUT and "Traceback" not in result.stderr
+    assert "the system cannot use this path" in json.loads(result.stdout)["charts"][0]["errors"][0]
+
+
+def test_the_in_process_cli_says_the_same(mkchart: Run) -> None:
+    result = mkchart("new", NAME, "--no-input", "--output-dir", LONG)
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert result.stderr.startswith("mkchart: error: ")
+    assert f"{LONG}/{NAME}: the system cannot use this path" in result.stderr

@@ -36,6 +36,7 @@ from mkchart.inputs import Given, read_config_files
 from mkchart.new import create, plan_chart
 from mkchart.outcomes import ChartOutcome, Status
 from mkchart.regen.plan import plan_regen_given, regenerate
+from mkchart.safeio import look_up
 
 TOP_KEYS = ("defaults", "services")
 
@@ -156,7 +157,7 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
     # Reading every existing chart's answers is most of a re-run's checking: in workers.
     targets = [output_dir / entry.name if output_dir is not None else None for entry, _ in candidates]
     existing = [(target, entry.given) for (entry, _), target in zip(candidates, targets, strict=True)
-                if target is not None and (target.exists() or target.is_symlink())]
+                if target is not None and look_up(target) is not None]
     found = dict(zip((target for target, _ in existing), parallel_map(_target_problems, existing), strict=True))
     for (entry, entry_problems), target in zip(candidates, targets, strict=True):
         problems = [*entry_problems, *(found.get(target, ()) if target is not None else ())]

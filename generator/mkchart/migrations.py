@@ -22,7 +22,9 @@ Migration = Callable[[Any], str]
 def _format_0_to_1(document: Any) -> str:
     """Format 0 (mkchart's pre-release charts) said `probe.type` for today's
     `probe.style` and kept no record of the generated files."""
-    probe = (document.get("answers") or {}).get("probe")
+    answers = document.get("answers")
+    # Anything but a mapping is left as it is, for the record's own check to refuse.
+    probe = answers.get("probe") if isinstance(answers, dict) else None
     renamed = ""
     if isinstance(probe, CommentedMap) and "type" in probe:
         # Rename in place: the key keeps its position and any comment next to it.

@@ -20,7 +20,7 @@ from mkchart.answers.tree import to_tree
 from mkchart.chart.layout import ANSWERS_FILE
 from mkchart.errors import AnswersFileError, NotAChartError, brief
 from mkchart.i18n import t
-from mkchart.safeio import read_in_chart
+from mkchart.safeio import is_folder, read_in_chart
 
 HEADER = """\
 # mkchart answers for {name}: the chart is generated from these.
@@ -95,7 +95,7 @@ def _safe_relative(key: Any) -> bool:
 def load(chart_dir: Path) -> Recorded:
     """Read CHART_DIR/.mkchart.yaml, migrating an older format; refuse anything else."""
     path = chart_dir / ANSWERS_FILE
-    if not chart_dir.is_dir():
+    if not is_folder(chart_dir):
         raise NotAChartError(t("a.no_folder", path=chart_dir), t("a.no_folder.hint"))
     try:
         raw = read_in_chart(chart_dir, ANSWERS_FILE)

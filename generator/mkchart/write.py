@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 import time
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from mkchart.errors import ChartBusyError, ChartChangedError, TargetExistsError, UnsafeFileError, UsageError, WriteError
 from mkchart.i18n import t
-from mkchart.safeio import check_in_chart, parts_of, read_in_chart
+from mkchart.safeio import check_in_chart, look_up, parts_of, read_in_chart
 
 # Folders every chart has even when empty (Helm's layout; git cannot hold empty folders).
 ALWAYS_DIRS = ("charts",)
@@ -41,8 +42,9 @@ def _fill(directory: Path, files: Mapping[str, bytes]) -> None:
 
 def check_target(target: Path, force: bool = False) -> None:
     """Refuse a target that exists (unless `force`), before any work is done for it."""
-    if target.exists() or target.is_symlink():
-        if not target.is_dir() or target.is_symlink():
+    found = look_up(target)
+    if found is not None:
+        if not stat.S_ISDIR(found.st_mode):
             raise TargetExistsError(t("e.target.not_folder", target=target), t("e.target.not_folder.hint"))
         if not force:
             raise TargetExistsError(t("e.target.exists", target=target), t("e.target.exists.hint"))

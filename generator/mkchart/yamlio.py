@@ -2,9 +2,9 @@
 
 Every YAML input mkchart reads comes from a person or a repository, so reading is
 bounded: a file of at most `safeio.INPUT_LIMIT` bytes, nesting at most `MAX_DEPTH` deep,
-and aliases that expand to at most `MAX_NODES` values (a 3 KB "billion laughs" file
-would otherwise expand to gigabytes when walked). Anything beyond is refused with a
-message naming the file.
+aliases that expand to at most `MAX_NODES` values (a 3 KB "billion laughs" file would
+otherwise expand to gigabytes when walked), and numbers of at most `MAX_NUMBER_LENGTH`
+characters. Anything beyond is refused with a message naming the file.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ from mkchart.safeio import read_regular
 # may nest: real answers and services files hold a few thousand values, ten levels deep.
 MAX_NODES = 100_000
 MAX_DEPTH = 64
+# The longest number mkchart reads: Python refuses to convert integers of more than 4,300
+# digits, and converting long ones costs quadratic time; no answer needs more than ten.
+MAX_NUMBER_LENGTH = 1000
 
 
 class _BoundError(Exception):
@@ -38,7 +41,7 @@ class _BoundError(Exception):
 @cache
 def _constructor() -> Any:
     """ruamel's safe constructor, bounded: merge keys (`<<: *base`) keep one entry per key,
-    so that merges of merges cannot multiply."""
+    so that merges of merges cannot multiply, and long numbers are refused."""
     from ruamel.yaml.constructor import SafeConstructor
     from ruamel.yaml.nodes import ScalarNode
 
@@ -55,6 +58,19 @@ def _constructor() -> Any:
                 node.merge = [merged[index] for index in sorted(last.values())]
                 node.value = node.merge + own
 
+        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+            # No answer is a date: a date-like value is the text written (and 2024-13-45,
+            # no date at all, is no error).
+            return str(node.value)
+
+        def construct_yaml_int(self, node: Any) -> Any:
+            if len(node.value) > MAX_NUMBER_LENGTH:
+                raise _BoundError("e.yaml.long_number", node.start_mark, length=len(node.value),
+                               most=MAX_NUMBER_LENGTH)
+            return super().construct_yaml_int(node)
+
+    BoundedConstructor.add_constructor("tag:yaml.org,2002:int", BoundedConstructor.construct_yaml_int)
+    BoundedConstructor.add_constructor("tag:yaml.org,2002:timestamp", BoundedConstructor.construct_yaml_timestamp)
     return BoundedConstructor
 
 
@@ -190,7 +206,8 @@ def read_mapping(path: Path, given_as: str = "--answers") -> dict[str, Any]:
 
 def load_round_trip(text: str) -> Any:
     """Parse with comments kept (for rewriting), within the same bounds as `parse`; beyond
-    them it raises ruamel's YAMLError as for text that is not YAML."""
+    them, or for a value Python cannot build (a 5,000-digit number, the 13th month), it
+    raises ruamel's YAMLError as for text that is not YAML."""
     from ruamel.yaml.error import YAMLError
 
     try:
@@ -199,7 +216,7 @@ def load_round_trip(text: str) -> Any:
         value = _round_trip().load(text)
         _measure(value)
         return value
-    except (_BoundError, RecursionError) as error:
+    except (_BoundError, RecursionError, ValueError) as error:
         raise YAMLError(str(error)) from None
 
 
