@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from mkchart import yamlio
 from mkchart.answers.layers import Layers
-from mkchart.answers.resolve import Resolved, resolve
+from mkchart.answers.resolve import Resolved, as_written, resolve
 from mkchart.chart.layout import ANSWERS_FILE
 from mkchart.chart.render import compile_skeleton
 from mkchart.errors import (
@@ -83,7 +83,7 @@ def _problems(error: MkchartError) -> tuple[str, ...]:
 
 
 def load_services(path: Path) -> tuple[dict[str, Any], list[Any]]:
-    data = yamlio.read_mapping(path, given_as="SERVICES (the services file)")
+    data = yamlio.read_mapping(path, given_as="SERVICES (the services file)", keep_text=True)
     unknown = [key for key in data if key not in TOP_KEYS]
     if unknown:
         raise AnswersFileError(t("b.unknown_top", path=path, key=brief(unknown[0])), t("b.unknown_top.hint"))
@@ -93,7 +93,8 @@ def load_services(path: Path) -> tuple[dict[str, Any], list[Any]]:
         raise AnswersFileError(t("b.defaults", path=path), t("b.defaults.hint"))
     if not isinstance(services, list) or not services:
         raise AnswersFileError(t("b.services", path=path), t("b.services.hint"))
-    return dict(defaults), services
+    # Answers keep the text as written (see resolve.as_written); a bad entry is refused later.
+    return as_written(defaults), [as_written(entry) if isinstance(entry, Mapping) else entry for entry in services]
 
 
 def _files_confine(services: Path, set_layer: Mapping[str, Any] | None) -> Path | None:

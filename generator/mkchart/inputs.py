@@ -15,7 +15,7 @@ from typing import Any
 from mkchart import yamlio
 from mkchart.answers.layers import Layers
 from mkchart.answers.model import Answers
-from mkchart.answers.resolve import parse_sets
+from mkchart.answers.resolve import as_written, parse_sets
 from mkchart.chart.layout import CONFIG_FILES_DIR
 from mkchart.errors import AnswerError, AnswersError, UnsafeFileError
 from mkchart.i18n import t
@@ -55,12 +55,13 @@ def read_inputs(inputs: Inputs, cwd: Path | None = None) -> Given:
     source = None
     source_is_record = False
     if inputs.answers_file is not None:
-        file_layer = yamlio.read_mapping(inputs.answers_file)
+        file_layer = yamlio.read_mapping(inputs.answers_file, keep_text=True)
         source = str(inputs.answers_file)
         # An answers file kept by a chart (.mkchart.yaml) holds its answers under `answers:`.
         if isinstance(file_layer.get("answers"), dict) and "mkchart" in file_layer:
             file_layer = file_layer["answers"]
             source_is_record = True
+        file_layer = as_written(file_layer)
     set_layer = parse_sets(list(inputs.sets))
     layers = Layers(file=file_layer, set=set_layer, name=inputs.name)
     if _files_named(file_layer) and not _files_named(set_layer) and inputs.answers_file:

@@ -16,6 +16,7 @@ from typing import Any
 
 from mkchart import ANSWERS_FORMAT, __version__, yamlio
 from mkchart.answers.model import Answers
+from mkchart.answers.resolve import as_written
 from mkchart.answers.tree import to_tree
 from mkchart.chart.layout import ANSWERS_FILE
 from mkchart.errors import AnswersFileError, NotAChartError, brief
@@ -105,7 +106,7 @@ def load(chart_dir: Path) -> Recorded:
     if raw is None:
         raise NotAChartError(t("a.missing", path=path, name=chart_dir.resolve().name), t("a.missing.hint"))
     try:
-        document = yamlio.parse(raw.decode("utf-8"), str(path))
+        document = yamlio.parse(raw.decode("utf-8"), str(path), keep_text=True)
     except UnicodeDecodeError:
         raise _invalid(path, t("a.utf8")) from None
     if not isinstance(document, dict) or not isinstance(document.get("mkchart"), dict):
@@ -124,10 +125,11 @@ def load(chart_dir: Path) -> Recorded:
     if found < ANSWERS_FORMAT:
         from mkchart.migrations import migrate  # only old charts need it (and its ruamel types)
 
-        # Migrate the round-trip document, so the comments survive when it is rewritten.
+        # Migrate the round-trip document, so the comments survive when it is rewritten,
+        # and the one read with its text kept, for the answers as written.
         round_trip = yamlio.load_round_trip(raw.decode("utf-8"))
         notes = migrate(round_trip, found)
-        document = yamlio.plain(round_trip)
+        migrate(document, found)
     answers, generated, deleted = _sections(path, document)
     return Recorded(path, raw, answers, generated, found, notes, round_trip, deleted)
 
@@ -147,7 +149,7 @@ def _sections(path: Path, document: dict[str, Any]) -> tuple[dict[str, Any], dic
     deleted = document.get("deleted") or []
     if not isinstance(deleted, list) or not all(_safe_relative(item) for item in deleted):
         raise _invalid(path, t("a.deleted"))
-    return yamlio.plain(answers), dict(generated), [str(item) for item in deleted]
+    return as_written(answers), dict(generated), [str(item) for item in deleted]
 
 
 def _set(target: Any, key: str, value: Any) -> None:

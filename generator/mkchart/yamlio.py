@@ -5,6 +5,12 @@ bounded: a file of at most `safeio.INPUT_LIMIT` bytes, nesting at most `MAX_DEPT
 aliases that expand to at most `MAX_NODES` values (a 3 KB "billion laughs" file would
 otherwise expand to gigabytes when walked), and numbers of at most `MAX_NUMBER_LENGTH`
 characters. Anything beyond is refused with a message naming the file.
+
+Answers are read keeping the text as written (`parse(..., keep_text=True)`): a number or
+boolean becomes a `TextInt`, `TextFloat` or `TextBool` that carries its source text, so a
+string answer written `tag: 0812` or `JAVA_VERSION: 1.10` stays "0812" and "1.10" rather
+than the 812 and 1.1 YAML reads; `mkchart.answers` takes the text or the value by each
+key's type, right where the answers enter.
 """
 
 from __future__ import annotations
@@ -26,6 +32,57 @@ MAX_DEPTH = 64
 # The longest number mkchart reads: Python refuses to convert integers of more than 4,300
 # digits, and converting long ones costs quadratic time; no answer needs more than ten.
 MAX_NUMBER_LENGTH = 1000
+
+
+class TextInt(int):
+    """An integer as YAML read it, with the text it was written as (`0812`, `0x1f`)."""
+
+    source: str
+
+    def __new__(cls, value: int, source: str) -> TextInt:
+        made = super().__new__(cls, value)
+        made.source = source
+        return made
+
+
+class TextFloat(float):
+    """A float as YAML read it, with the text it was written as (`1.10`, `1e3`)."""
+
+    source: str
+
+    def __new__(cls, value: float, source: str) -> TextFloat:
+        made = super().__new__(cls, value)
+        made.source = source
+        return made
+
+
+class TextBool:
+    """A boolean as YAML read it, with the text it was written as (`True`, `FALSE`); not a
+    bool (bool cannot be subclassed), so it never leaves the reading of answers: see
+    `plain` and `mkchart.answers.resolve.as_written`."""
+
+    __slots__ = ("source", "value")
+
+    def __init__(self, value: bool, source: str) -> None:
+        self.value = value
+        self.source = source
+
+    def __bool__(self) -> bool:
+        return self.value
+
+    def __eq__(self, other: object) -> bool:
+        return bool(other) == self.value if isinstance(other, bool | TextBool) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __repr__(self) -> str:
+        return self.source
+
+
+def source_text(value: Any) -> str | None:
+    """The text a scalar was written as, when it was read with `keep_text`; else None."""
+    return value.source if isinstance(value, TextInt | TextFloat | TextBool) else None
 
 
 class _BoundError(Exception):
@@ -75,11 +132,31 @@ def _constructor() -> Any:
 
 
 @cache
-def _safe() -> Any:
+def _text_constructor() -> Any:
+    """The bounded constructor that keeps each number's and boolean's source text."""
+
+    class TextConstructor(_constructor()):  # type: ignore[misc]
+        def construct_yaml_int(self, node: Any) -> Any:
+            return TextInt(super().construct_yaml_int(node), node.value)
+
+        def construct_yaml_float(self, node: Any) -> Any:
+            return TextFloat(super().construct_yaml_float(node), node.value)
+
+        def construct_yaml_bool(self, node: Any) -> Any:
+            return TextBool(super().construct_yaml_bool(node), node.value)
+
+    for tag, method in (("int", TextConstructor.construct_yaml_int), ("float", TextConstructor.construct_yaml_float),
+                        ("bool", TextConstructor.construct_yaml_bool)):
+        TextConstructor.add_constructor(f"tag:yaml.org,2002:{tag}", method)
+    return TextConstructor
+
+
+@cache
+def _safe(keep_text: bool = False) -> Any:
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe", pure=False)
-    yaml.Constructor = _constructor()
+    yaml.Constructor = _text_constructor() if keep_text else _constructor()
     return yaml
 
 
@@ -152,15 +229,16 @@ def _measure(value: Any) -> None:
     walk(value, 1)
 
 
-def parse(text: str, source: str) -> Any:
+def parse(text: str, source: str, keep_text: bool = False) -> Any:
     """Parse YAML text; a syntax error becomes one line naming the file and the place, and
-    an input beyond the bounds (see the module) is refused the same way."""
+    an input beyond the bounds (see the module) is refused the same way. With
+    `keep_text`, numbers and booleans carry their source text (see the module)."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
         if sum(map(text.count, _NESTING)) > _MEASURE_FROM and _nesting_depth(text) > MAX_DEPTH:
             raise _BoundError("e.yaml.too_deep", most=MAX_DEPTH)
-        value = _safe().load(text)
+        value = _safe(keep_text).load(text)
         _measure(value)
         return value
     except _BoundError as refused:
@@ -176,13 +254,13 @@ def parse(text: str, source: str) -> Any:
         where = t("e.yaml.where", line=mark.line + 1, column=mark.column + 1) if mark else ""
         raise AnswersFileError(t("e.yaml.syntax", source=source, where=where, problem=exc.problem),
                                t("e.yaml.syntax.hint")) from None
-    except YAMLError as exc:
+    except (YAMLError, ValueError) as exc:  # ValueError: a scalar Python cannot build
         raise AnswersFileError(t("e.yaml.other", source=source, error=exc), t("e.yaml.other.hint")) from None
 
 
-def read_mapping(path: Path, given_as: str = "--answers") -> dict[str, Any]:
+def read_mapping(path: Path, given_as: str = "--answers", keep_text: bool = False) -> dict[str, Any]:
     """Read a YAML file whose top level must be a mapping (an answers or batch file);
-    `given_as` names where the path came from, for the hint.
+    `given_as` names where the path came from, for the hint; `keep_text` as for `parse`.
 
     Only a regular file of at most `safeio.INPUT_LIMIT` bytes is read, opened without
     blocking: a FIFO or a device such as /dev/zero is refused, never waited on."""
@@ -196,7 +274,7 @@ def read_mapping(path: Path, given_as: str = "--answers") -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise AnswersFileError(t("e.answers.unreadable", path=path, error=exc),
                                t("e.answers.unreadable.hint")) from None
-    data = parse(text, str(path))
+    data = parse(text, str(path), keep_text)
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -221,7 +299,10 @@ def load_round_trip(text: str) -> Any:
 
 
 def plain(node: Any) -> Any:
-    """A round-trip node as plain dicts, lists and scalars, for validation and comparison."""
+    """A round-trip node (or a tree read with `keep_text`) as plain dicts, lists and
+    scalars, for validation and comparison."""
+    if isinstance(node, TextBool):
+        return node.value
     if isinstance(node, dict):
         return {str(k): plain(v) for k, v in node.items()}
     if isinstance(node, list):

@@ -4,6 +4,11 @@
 `text` takes what was typed (`--set KEY=TEXT`, a prompt), so `image.tag=9.0` stays the
 string 9.0 and `replicas: "2"` is refused the same way from every source. Both raise
 `AnswerError` naming the key.
+
+`written` comes first, where YAML enters (see `resolve.as_written`): YAML read with its
+text kept gives numbers and booleans that carry the text they were written as, and a
+string answer takes that text (`tag: 0812` is "0812", `JAVA_VERSION: 1.10` is "1.10",
+an argument `True` is "True"), while a number or boolean answer takes the value.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mkchart import yamlio
 from mkchart.answers.tree import Replace
 from mkchart.errors import AnswerError, brief
 from mkchart.i18n import t
@@ -27,6 +33,22 @@ class Codec:
     kind: str  # the type's name in messages: message id e.type.KIND
     value: Callable[[Any, str], Any]  # (a YAML value, key) -> the typed value
     text: Callable[[str, str], Any]  # (typed text, key) -> a value for `value`
+    written: Callable[[Any], Any] = yamlio.plain  # (YAML read with its text kept) -> a value for `value`
+
+
+def as_text(raw: Any) -> Any:
+    """A YAML scalar as the text it was written as, when it was read with its text kept;
+    anything else as plain values (a string stays as it is)."""
+    source = yamlio.source_text(raw)
+    return yamlio.plain(raw) if source is None else source
+
+
+def _texts(raw: Any) -> Any:
+    return [as_text(item) for item in raw] if isinstance(raw, list) else yamlio.plain(raw)
+
+
+def _text_map(raw: Any) -> Any:
+    return {as_text(k): as_text(v) for k, v in raw.items()} if isinstance(raw, Mapping) else yamlio.plain(raw)
 
 
 def _wrong(kind: str, raw: Any, path: str) -> AnswerError:
@@ -95,12 +117,10 @@ def _list_value(raw: Any, path: str) -> tuple[str, ...]:
 
 def _list_text(text: str, path: str) -> Any:
     if text.startswith("["):
-        from mkchart import yamlio
-
-        value = yamlio.parse(text, f"--set {path}")
+        value = yamlio.parse(text, f"--set {path}", keep_text=True)
         if not isinstance(value, list):
             raise AnswerError(path, t("e.list"))
-        return value
+        return _texts(value)
     return [item for item in text.split(",") if item != ""]
 
 
@@ -125,11 +145,11 @@ def _same(text: str, path: str) -> str:
 
 
 CODECS: dict[Any, Codec] = {
-    str: Codec("str", _str_value, _same),
+    str: Codec("str", _str_value, _same, as_text),
     int: Codec("int", _int_value, _int_text),
     bool: Codec("bool", _bool_value, _bool_text),
-    tuple: Codec("list", _list_value, _list_text),
-    dict: Codec("dict", _map_value, _map_text),
+    tuple: Codec("list", _list_value, _list_text, _texts),
+    dict: Codec("dict", _map_value, _map_text, _text_map),
 }
 
 
@@ -137,7 +157,8 @@ def _optional(inner: Codec) -> Codec:
     """Empty is allowed: None from YAML, or empty text."""
     return Codec(inner.kind,
                  lambda raw, path: None if raw is None else inner.value(raw, path),
-                 lambda text, path: None if text == "" else inner.text(text, path))
+                 lambda text, path: None if text == "" else inner.text(text, path),
+                 inner.written)
 
 
 def codec(tp: Any) -> Codec:

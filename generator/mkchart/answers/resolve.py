@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mkchart import yamlio
 from mkchart.answers import rules
-from mkchart.answers.codecs import codec
+from mkchart.answers.codecs import as_text, codec
 from mkchart.answers.layers import Layers, layered
 from mkchart.answers.model import Answers
 from mkchart.answers.schema import Key, hints, is_model, is_required, keys
@@ -46,6 +47,26 @@ def _leaf(key: Key, raw: Any) -> Any:
     if problem:
         raise AnswerError(key.path, problem)
     return value
+
+
+def as_written(tree: Mapping[str, Any], prefix: str = "") -> Tree:
+    """An answers tree read from YAML with its text kept (`yamlio.parse(keep_text=True)`)
+    as plain values, each leaf as its key's codec takes it: a string answer keeps the text
+    as written (`tag: 0812` is "0812", not 812), a number or boolean answer its value.
+    Called where YAML answers enter (an answers file, a services file, a chart's record),
+    so that everything after, the interactive session's defaults included, sees the same."""
+    table = keys()
+    out: Tree = {}
+    for raw_key, value in tree.items():
+        key = as_text(raw_key)
+        path = f"{prefix}{key}"
+        if path in table:
+            out[key] = codec(table[path].type).written(value)
+        elif isinstance(value, Mapping):
+            out[key] = as_written(value, path + ".")
+        else:
+            out[key] = yamlio.plain(value)
+    return out
 
 
 def check_answer(path: str, raw: Any) -> Any:
