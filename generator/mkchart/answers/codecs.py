@@ -13,6 +13,7 @@ an argument `True` is "True"), while a number or boolean answer takes the value.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -21,7 +22,7 @@ from typing import Any
 
 from mkchart import yamlio
 from mkchart.answers.tree import Replace
-from mkchart.errors import AnswerError, brief
+from mkchart.errors import AnswerError, brief, clipped
 from mkchart.i18n import t
 
 _TRUE = ("true", "yes", "on", "1")
@@ -69,9 +70,29 @@ def _is_int(raw: Any) -> bool:
     return isinstance(raw, int) and not isinstance(raw, bool)
 
 
+# Characters no string answer may hold: C0 controls but tab and newline, DEL, C1 controls,
+# lone surrogates, U+FFFE and U+FFFF. Helm's toYaml fails on most of them without a word
+# (both probes vanish from the Deployment), YAML cannot hold the surrogates, and none has
+# a use in an answer. Everything else reaches the objects byte for byte.
+UNCARRIED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def character_name(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def carried(text: str, path: str) -> str:
+    """`text`, unless it holds a character in `UNCARRIED`: then `AnswerError` naming the
+    key and the character (U+XXXX)."""
+    found = UNCARRIED.search(text)
+    if found:
+        raise AnswerError(path, t("v.control", char=character_name(found.group())), t("v.control.hint"))
+    return text
+
+
 def _str_value(raw: Any, path: str) -> str:
     if isinstance(raw, str):
-        return raw
+        return carried(raw, path)
     if _is_int(raw):
         return str(raw)
     if isinstance(raw, float):
@@ -111,7 +132,7 @@ def _bool_text(text: str, path: str) -> bool:
 
 def _list_value(raw: Any, path: str) -> tuple[str, ...]:
     if isinstance(raw, list | tuple) and all(_is_scalar(item) for item in raw):
-        return tuple(_scalar_text(item) for item in raw)
+        return tuple(carried(_scalar_text(item), f"{path}[{index}]") for index, item in enumerate(raw))
     raise _wrong("list", raw, path)
 
 
@@ -126,7 +147,8 @@ def _list_text(text: str, path: str) -> Any:
 
 def _map_value(raw: Any, path: str) -> dict[str, str]:
     if isinstance(raw, Mapping) and all(_is_scalar(item) for item in raw.values()):
-        return {str(k): _scalar_text(item) for k, item in raw.items()}
+        return {carried(str(k), path): carried(_scalar_text(item), f"{path}.{clipped(str(k))}")
+                for k, item in raw.items()}
     raise _wrong("dict", raw, path)
 
 

@@ -117,6 +117,8 @@ MESSAGES: dict[str, str] = {
     "v.host": "must be a lowercase host name such as book.example.com",
     "v.timezone": "must be an IANA time zone name such as Asia/Shanghai or UTC",
     "v.secret_name": "{item} is not a Secret name (lowercase letters, digits, '-', '.')",
+    "v.control": "holds {char}, which Helm cannot carry into the chart (a control character, a lone surrogate, U+FFFE or U+FFFF)",
+    "v.control.hint": "remove it; tab and newline are the only control characters an answer may hold",
     # --- errors (answers, files, the chart folder) ---
     "e.error": "error",
     "e.note": "note",
@@ -154,6 +156,8 @@ MESSAGES: dict[str, str] = {
     "e.file.folder.hint": "list each config file itself",
     "e.file.utf8": "{path} is not UTF-8 text",
     "e.file.utf8.hint": "config files must be text (a ConfigMap holds text)",
+    "e.file.control": "{path} holds {char} (line {line}), which Helm cannot put in a ConfigMap: the whole files ConfigMap would vanish",
+    "e.file.control.hint": "remove the character (DEL, C1 controls, U+FFFE and U+FFFF cannot be carried), or keep the file out of the chart: build it into the image",
     "e.file.unreadable": "cannot read {path}: {reason}",
     "e.file.outside": "{given} resolves to {path}, outside {root}: a config file named in a file (an answers file, a services file, a chart's .mkchart.yaml) must be inside that file's folder, symlinks resolved",
     "e.file.outside.hint": "copy the file into {root} and name the copy, or give it on the command line with --set config.files=PATH",

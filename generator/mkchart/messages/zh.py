@@ -111,6 +111,8 @@ MESSAGES: dict[str, str] = {
     "v.host": "必须是小写主机名，例如 book.example.com",
     "v.timezone": "必须是 IANA 时区名称，例如 Asia/Shanghai 或 UTC",
     "v.secret_name": "{item} 不是合法的 Secret 名称（小写字母、数字、'-'、'.'）",
+    "v.control": "含有 {char}，Helm 无法把它带入 chart（控制字符、孤立代理项、U+FFFE 或 U+FFFF）",
+    "v.control.hint": "请删除它；答案中只允许制表符和换行这两种控制字符",
     # --- 错误 ---
     "e.error": "错误",
     "e.note": "提示",
@@ -148,6 +150,8 @@ MESSAGES: dict[str, str] = {
     "e.file.folder.hint": "请逐个列出配置文件",
     "e.file.utf8": "{path} 不是 UTF-8 文本",
     "e.file.utf8.hint": "配置文件必须是文本（ConfigMap 只保存文本）",
+    "e.file.control": "{path} 含有 {char}（第 {line} 行），Helm 无法把它放进 ConfigMap：整个配置文件 ConfigMap 会消失",
+    "e.file.control.hint": "请删除该字符（DEL、C1 控制字符、U+FFFE 和 U+FFFF 都无法带入），或者不把这个文件放进 chart：把它打进镜像",
     "e.file.unreadable": "无法读取 {path}：{reason}",
     "e.file.outside": "{given} 解析为 {path}，在 {root} 之外：文件（答案文件、services 文件、chart 的 .mkchart.yaml）中列出的配置文件必须位于该文件所在的文件夹内（解析符号链接后）",
     "e.file.outside.hint": "请把文件复制到 {root} 并列出该副本，或在命令行用 --set config.files=PATH 给出",
