@@ -18,16 +18,25 @@ from typing import Any, Protocol
 
 from mkchart import yamlio
 from mkchart.answers.layers import Layers
-from mkchart.answers.resolve import Resolved, resolve
+from mkchart.answers.resolve import Resolved, as_written, resolve
 from mkchart.chart.layout import ANSWERS_FILE
 from mkchart.chart.render import compile_skeleton
-from mkchart.errors import AnswersError, AnswersFileError, BatchError, InterruptError, MissingAnswersError, MkchartError
+from mkchart.errors import (
+    AnswersError,
+    AnswersFileError,
+    BatchError,
+    InterruptError,
+    MissingAnswersError,
+    MkchartError,
+    brief,
+)
 from mkchart.fleet import parallel_map
 from mkchart.i18n import t
 from mkchart.inputs import Given, read_config_files
 from mkchart.new import create, plan_chart
 from mkchart.outcomes import ChartOutcome, Status
 from mkchart.regen.plan import check_regen, regenerate
+from mkchart.safeio import look_up
 from mkchart.write import remove_staging
 
 TOP_KEYS = ("defaults", "services")
@@ -75,17 +84,18 @@ def _problems(error: MkchartError) -> tuple[str, ...]:
 
 
 def load_services(path: Path) -> tuple[dict[str, Any], list[Any]]:
-    data = yamlio.read_mapping(path, given_as="SERVICES (the services file)")
+    data = yamlio.read_mapping(path, given_as="SERVICES (the services file)", keep_text=True)
     unknown = [key for key in data if key not in TOP_KEYS]
     if unknown:
-        raise AnswersFileError(t("b.unknown_top", path=path, key=repr(unknown[0])), t("b.unknown_top.hint"))
+        raise AnswersFileError(t("b.unknown_top", path=path, key=brief(unknown[0])), t("b.unknown_top.hint"))
     defaults = data.get("defaults") or {}
     services = data.get("services")
     if not isinstance(defaults, Mapping):
         raise AnswersFileError(t("b.defaults", path=path), t("b.defaults.hint"))
     if not isinstance(services, list) or not services:
         raise AnswersFileError(t("b.services", path=path), t("b.services.hint"))
-    return dict(defaults), services
+    # Answers keep the text as written (see resolve.as_written); a bad entry is refused later.
+    return as_written(defaults), [as_written(entry) if isinstance(entry, Mapping) else entry for entry in services]
 
 
 def _files_confine(services: Path, set_layer: Mapping[str, Any] | None) -> Path | None:
@@ -136,7 +146,7 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
         # By the resolved name: defaults or --set can give several entries the same one.
         name = resolved.answers.name
         if name in seen:
-            checked.refused.append(Refused(index, name, (t("b.name_used", name=repr(name), index=seen[name]),)))
+            checked.refused.append(Refused(index, name, (t("b.name_used", name=brief(name), index=seen[name]),)))
             continue
         seen[name] = index
         problems: list[str] = []
@@ -149,7 +159,7 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
     # Reading every existing chart's answers is most of a re-run's checking: in workers.
     targets = [output_dir / entry.name if output_dir is not None else None for entry, _ in candidates]
     existing = [(target, entry.given) for (entry, _), target in zip(candidates, targets, strict=True)
-                if target is not None and (target.exists() or target.is_symlink())]
+                if target is not None and look_up(target) is not None]
     found = dict(zip((target for target, _ in existing), parallel_map(_target_problems, existing), strict=True))
     for (entry, entry_problems), target in zip(candidates, targets, strict=True):
         problems = [*entry_problems, *(found.get(target, ()) if target is not None else ())]

@@ -20,7 +20,7 @@ import typer
 from typer.exceptions import TyperException
 
 from mkchart.console import OUTPUTS, Console
-from mkchart.errors import ExitCode, InterruptError, MkchartError, UsageError, outcomes_of
+from mkchart.errors import ExitCode, InterruptError, MkchartError, UsageError, brief, outcomes_of
 from mkchart.i18n import LANGUAGES, detect, set_language, t
 from mkchart.outcomes import RunReport
 
@@ -52,7 +52,7 @@ def user_errors(console: Console | None = None) -> Iterator[None]:
         # The language first, so that even a refused --output is said in it.
         choose_language(console.lang)
         if console.output not in OUTPUTS:
-            raise UsageError(t("e.option_choice", option="--output", value=repr(console.output),
+            raise UsageError(t("e.option_choice", option="--output", value=brief(console.output),
                                choices=", ".join(OUTPUTS)))
         yield
     except typer.Exit:
@@ -112,7 +112,7 @@ def choose_language(flag: str | None) -> None:
     if flag is not None and flag not in LANGUAGES:
         # A language it cannot speak is refused in the locale's language.
         set_language(detect(None, os.environ))
-        raise UsageError(t("e.option_choice", option="--lang", value=repr(flag), choices=", ".join(LANGUAGES)))
+        raise UsageError(t("e.option_choice", option="--lang", value=brief(flag), choices=", ".join(LANGUAGES)))
     set_language(detect(flag, os.environ))
 
 

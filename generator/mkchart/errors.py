@@ -8,6 +8,7 @@ its docstring when it is raised.
 
 from __future__ import annotations
 
+import reprlib
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,47 @@ from mkchart.i18n import t
 
 if TYPE_CHECKING:
     from mkchart.outcomes import ChartOutcome
+
+
+# The most characters of a value a message shows (`brief`).
+BRIEF_LIMIT = 60
+
+
+class _BoundedRepr(reprlib.Repr):
+    """repr() that looks at a bounded part of a value: a few items of each collection, a
+    few levels deep, the head of a long string or number."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.maxlevel = 3
+        self.maxtuple = self.maxlist = self.maxdict = self.maxset = self.maxfrozenset = 6
+        self.maxother = limit
+
+    def repr_str(self, x: str, level: int) -> str:
+        return repr(x[: self.limit + 1])
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() <= 4 * self.limit:  # at most ~1.2 * limit digits: cheap and allowed
+            return repr(x)
+        # Python refuses to print an integer of more than 4,300 digits: show its head.
+        digits = int(x.bit_length() * 0.30102999566398) - 1  # fewer than it has
+        head = abs(x) // 10 ** (digits - self.limit)
+        return ("-" if x < 0 else "") + str(head)
+
+
+def brief(value: object, limit: int = BRIEF_LIMIT) -> str:
+    """`repr(value)` in at most `limit` characters, cut with '…': for messages that show a
+    value someone gave, which can be huge (a 5,000-digit number, a megabyte of text, the
+    shared lists of a YAML alias bomb). Only a bounded part of the value is looked at."""
+    text = _BoundedRepr(limit).repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def clipped(text: str, limit: int = BRIEF_LIMIT) -> str:
+    """`text` itself (no quotes) in at most `limit` characters, cut with '…': for a key
+    someone wrote, shown where messages name keys."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ExitCode(IntEnum):

@@ -7,15 +7,17 @@ them are read here too, since a file handed to mkchart must not read beyond its 
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mkchart import yamlio
+from mkchart.answers.codecs import character_name
 from mkchart.answers.layers import Layers
 from mkchart.answers.model import Answers
-from mkchart.answers.resolve import parse_sets
+from mkchart.answers.resolve import as_written, parse_sets
 from mkchart.chart.layout import CONFIG_FILES_DIR
 from mkchart.errors import AnswerError, AnswersError, UnsafeFileError
 from mkchart.i18n import t
@@ -55,12 +57,13 @@ def read_inputs(inputs: Inputs, cwd: Path | None = None) -> Given:
     source = None
     source_is_record = False
     if inputs.answers_file is not None:
-        file_layer = yamlio.read_mapping(inputs.answers_file)
+        file_layer = yamlio.read_mapping(inputs.answers_file, keep_text=True)
         source = str(inputs.answers_file)
         # An answers file kept by a chart (.mkchart.yaml) holds its answers under `answers:`.
         if isinstance(file_layer.get("answers"), dict) and "mkchart" in file_layer:
             file_layer = file_layer["answers"]
             source_is_record = True
+        file_layer = as_written(file_layer)
     set_layer = parse_sets(list(inputs.sets))
     layers = Layers(file=file_layer, set=set_layer, name=inputs.name)
     if _files_named(file_layer) and not _files_named(set_layer) and inputs.answers_file:
@@ -117,6 +120,24 @@ def _confined(path: Path, given: str, key: str, root: Path | None) -> Path | Ans
                              t("e.file.outside.hint", root=root))
 
 
+# Characters Helm cannot put in a ConfigMap (`.Files.AsConfig` fails on them without a
+# word): one of them in one config file made the whole files ConfigMap vanish, and the
+# pods mount subPaths that do not exist. Other control characters are carried.
+NOT_IN_CONFIGMAP = re.compile("[\x7f-\x9f\ufffe\uffff]")
+
+
+def _text_problem(data: bytes, shown: Path | str, key: str) -> AnswerError | None:
+    """Why a config file's bytes cannot go into the ConfigMap, or None; UnicodeDecodeError
+    when they are not UTF-8."""
+    text = data.decode("utf-8")
+    found = NOT_IN_CONFIGMAP.search(text)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    return AnswerError(key, t("e.file.control", path=shown, char=character_name(found.group()), line=line),
+                       t("e.file.control.hint"))
+
+
 def _read_one(source: Path, shown: Path, key: str, base: Path, room: int) -> bytes | AnswerError:
     """One config file's bytes (at most `room` + 1), or the problem with it."""
     try:
@@ -127,9 +148,8 @@ def _read_one(source: Path, shown: Path, key: str, base: Path, room: int) -> byt
             if stat.S_ISDIR(mode):
                 return AnswerError(key, t("e.file.folder", path=shown), t("e.file.folder.hint"))
             return AnswerError(key, t("e.file.special", path=shown), t("e.file.special.hint"))
-        if len(data) <= room:
-            data.decode("utf-8")
-        return data
+        problem = _text_problem(data, shown, key) if len(data) <= room else None
+        return problem or data
     except FileNotFoundError:
         return AnswerError(key, t("e.file.missing", path=shown), t("e.file.missing.hint", base=base))
     except UnicodeDecodeError:
@@ -163,9 +183,12 @@ def read_chart_copies(answers: Answers, chart: Path) -> dict[str, bytes]:
                                         t("e.file.missing.hint", base=chart)))
             continue
         try:
-            data.decode("utf-8")
+            problem = _text_problem(data, chart / given, key)
         except UnicodeDecodeError:
             problems.append(AnswerError(key, t("e.file.utf8", path=chart / given), t("e.file.utf8.hint")))
+            continue
+        if problem is not None:
+            problems.append(problem)
             continue
         total += len(data)
         contents[name] = data

@@ -21,13 +21,19 @@ Migration = Callable[[Any], str]
 
 def _format_0_to_1(document: Any) -> str:
     """Format 0 (mkchart's pre-release charts) said `probe.type` for today's
-    `probe.style` and kept no record of the generated files."""
-    probe = (document.get("answers") or {}).get("probe")
+    `probe.style` and kept no record of the generated files. `document` is the round-trip
+    mapping, or the same file read as plain values (record.load migrates both)."""
+    answers = document.get("answers")
+    # Anything but a mapping is left as it is, for the record's own check to refuse.
+    probe = answers.get("probe") if isinstance(answers, dict) else None
     renamed = ""
     if isinstance(probe, CommentedMap) and "type" in probe:
         # Rename in place: the key keeps its position and any comment next to it.
         position = list(probe).index("type")
         probe.insert(position, "style", probe.pop("type"))
+        renamed = t("m.0_1.renamed")
+    elif isinstance(probe, dict) and "type" in probe:
+        probe["style"] = probe.pop("type")
         renamed = t("m.0_1.renamed")
     if "generated" not in document:
         document["generated"] = {}

@@ -16,11 +16,12 @@ from typing import Any
 
 from mkchart import ANSWERS_FORMAT, __version__, yamlio
 from mkchart.answers.model import Answers
+from mkchart.answers.resolve import as_written
 from mkchart.answers.tree import to_tree
 from mkchart.chart.layout import ANSWERS_FILE
-from mkchart.errors import AnswersFileError, NotAChartError
+from mkchart.errors import AnswersFileError, NotAChartError, brief
 from mkchart.i18n import t
-from mkchart.safeio import read_in_chart
+from mkchart.safeio import is_folder, read_in_chart
 
 HEADER = """\
 # mkchart answers for {name}: the chart is generated from these.
@@ -118,7 +119,7 @@ def _as_written(raw: bytes) -> dict[str, Any] | None:
 def load(chart_dir: Path) -> Recorded:
     """Read CHART_DIR/.mkchart.yaml, migrating an older format; refuse anything else."""
     path = chart_dir / ANSWERS_FILE
-    if not chart_dir.is_dir():
+    if not is_folder(chart_dir):
         raise NotAChartError(t("a.no_folder", path=chart_dir), t("a.no_folder.hint"))
     try:
         raw = read_in_chart(chart_dir, ANSWERS_FILE)
@@ -129,14 +130,14 @@ def load(chart_dir: Path) -> Recorded:
         raise NotAChartError(t("a.missing", path=path, name=chart_dir.resolve().name), t("a.missing.hint"))
     try:
         fast = _as_written(raw)
-        document = fast or yamlio.parse(raw.decode("utf-8"), str(path))
+        document = fast or yamlio.parse(raw.decode("utf-8"), str(path), keep_text=True)
     except UnicodeDecodeError:
         raise _invalid(path, t("a.utf8")) from None
     if not isinstance(document, dict) or not isinstance(document.get("mkchart"), dict):
         raise _invalid(path, t("a.no_section"))
     found = document["mkchart"].get("format")
     if not isinstance(found, int) or isinstance(found, bool) or found < 0:
-        raise _invalid(path, t("a.format_type", found=repr(found)))
+        raise _invalid(path, t("a.format_type", found=brief(found)))
     if found > ANSWERS_FORMAT:
         raise AnswersFileError(
             t("a.too_new", path=path, found=found, supported=ANSWERS_FORMAT,
@@ -148,10 +149,11 @@ def load(chart_dir: Path) -> Recorded:
     if found < ANSWERS_FORMAT:
         from mkchart.migrations import migrate  # only old charts need it (and its ruamel types)
 
-        # Migrate the round-trip document, so the comments survive when it is rewritten.
+        # Migrate the round-trip document, so the comments survive when it is rewritten,
+        # and the one read with its text kept, for the answers as written.
         round_trip = yamlio.load_round_trip(raw.decode("utf-8"))
         notes = migrate(round_trip, found)
-        document = yamlio.plain(round_trip)
+        migrate(document, found)
     answers, generated, deleted = _sections(path, document)
     return Recorded(path, raw, answers, generated, found, notes, round_trip, deleted,
                     document["mkchart"].get("version"), pristine=fast is not None)
@@ -172,7 +174,7 @@ def _sections(path: Path, document: dict[str, Any]) -> tuple[dict[str, Any], dic
     deleted = document.get("deleted") or []
     if not isinstance(deleted, list) or not all(_safe_relative(item) for item in deleted):
         raise _invalid(path, t("a.deleted"))
-    return yamlio.plain(answers), dict(generated), [str(item) for item in deleted]
+    return as_written(answers), dict(generated), [str(item) for item in deleted]
 
 
 def _set(target: Any, key: str, value: Any) -> None:

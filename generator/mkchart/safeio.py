@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from mkchart.errors import UnsafeFileError
+from mkchart.errors import UnsafeFileError, UsageError
 from mkchart.i18n import t
 
 # The most mkchart reads of an answers file, a services file or a chart's record: far
@@ -48,6 +48,34 @@ def read_regular(path: Path, limit: int = INPUT_LIMIT) -> bytes:
     """A file a person named: links followed, but only a regular file of at most `limit`
     bytes; opened without blocking, so a FIFO cannot hang the run. OSError as is."""
     return _read_descriptor(os.open(path, os.O_RDONLY | _NONBLOCK), path, limit)
+
+
+def look_up(path: Path) -> os.stat_result | None:
+    """`os.lstat(path)` (a link itself, not its target), or None when nothing is there.
+
+    A path the system cannot look up at all (a name longer than 255 bytes, a whole path
+    beyond PATH_MAX, a folder on the way that may not be searched, a loop of links) is a
+    `UsageError` naming it: a clean exit 2, not a traceback.
+    """
+    try:
+        return os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as error:
+        raise UsageError(t("e.path", path=path, reason=error.strerror or error), t("e.path.hint")) from None
+
+
+def is_folder(path: Path) -> bool:
+    """Whether `path` is a folder (links followed, as `Path.is_dir`); a path that cannot
+    be looked up is a `UsageError` (see `look_up`)."""
+    if look_up(path) is None:
+        return False
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):  # a dangling link
+        return False
+    except OSError as error:
+        raise UsageError(t("e.path", path=path, reason=error.strerror or error), t("e.path.hint")) from None
 
 
 def parts_of(relative: str) -> list[str]:

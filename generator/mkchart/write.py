@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 import time
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from mkchart.errors import ChartBusyError, ChartChangedError, TargetExistsError, UnsafeFileError, UsageError, WriteError
 from mkchart.i18n import t
-from mkchart.safeio import check_in_chart, parts_of, read_in_chart
+from mkchart.safeio import check_in_chart, look_up, parts_of, read_in_chart
 
 # Suffixes of what mkchart stages beside a target (hidden, named after it) while writing.
 _NEW, _OLD = ".mkchart-new", ".mkchart-old"
@@ -46,8 +47,9 @@ def _fill(directory: Path, files: Mapping[str, bytes]) -> None:
 
 def check_target(target: Path, force: bool = False) -> None:
     """Refuse a target that exists (unless `force`), before any work is done for it."""
-    if target.exists() or target.is_symlink():
-        if not target.is_dir() or target.is_symlink():
+    found = look_up(target)
+    if found is not None:
+        if not stat.S_ISDIR(found.st_mode):
             raise TargetExistsError(t("e.target.not_folder", target=target), t("e.target.not_folder.hint"))
         if not force:
             raise TargetExistsError(t("e.target.exists", target=target), t("e.target.exists.hint"))

@@ -1,4 +1,17 @@
-"""YAML reading and writing in one place (ruamel.yaml), imported only when needed."""
+"""YAML reading and writing in one place (ruamel.yaml), imported only when needed.
+
+Every YAML input mkchart reads comes from a person or a repository, so reading is
+bounded: a file of at most `safeio.INPUT_LIMIT` bytes, nesting at most `MAX_DEPTH` deep,
+aliases that expand to at most `MAX_NODES` values (a 3 KB "billion laughs" file would
+otherwise expand to gigabytes when walked), and numbers of at most `MAX_NUMBER_LENGTH`
+characters. Anything beyond is refused with a message naming the file.
+
+Answers are read keeping the text as written (`parse(..., keep_text=True)`): a number or
+boolean becomes a `TextInt`, `TextFloat` or `TextBool` that carries its source text, so a
+string answer written `tag: 0812` or `JAVA_VERSION: 1.10` stays "0812" and "1.10" rather
+than the 812 and 1.1 YAML reads; `mkchart.answers` takes the text or the value by each
+key's type, right where the answers enter.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +21,143 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from mkchart.errors import AnswersFileError
+from mkchart.errors import AnswersFileError, UnsafeFileError
 from mkchart.i18n import t
+from mkchart.safeio import read_regular
+
+# The most values a YAML input may expand to (its aliases followed), and the deepest it
+# may nest: real answers and services files hold a few thousand values, ten levels deep.
+MAX_NODES = 100_000
+MAX_DEPTH = 64
+# The longest number mkchart reads: Python refuses to convert integers of more than 4,300
+# digits, and converting long ones costs quadratic time; no answer needs more than ten.
+MAX_NUMBER_LENGTH = 1000
+
+
+class TextInt(int):
+    """An integer as YAML read it, with the text it was written as (`0812`, `0x1f`)."""
+
+    source: str
+
+    def __new__(cls, value: int, source: str) -> TextInt:
+        made = super().__new__(cls, value)
+        made.source = source
+        return made
+
+
+class TextFloat(float):
+    """A float as YAML read it, with the text it was written as (`1.10`, `1e3`)."""
+
+    source: str
+
+    def __new__(cls, value: float, source: str) -> TextFloat:
+        made = super().__new__(cls, value)
+        made.source = source
+        return made
+
+
+class TextBool:
+    """A boolean as YAML read it, with the text it was written as (`True`, `FALSE`); not a
+    bool (bool cannot be subclassed), so it never leaves the reading of answers: see
+    `plain` and `mkchart.answers.resolve.as_written`."""
+
+    __slots__ = ("source", "value")
+
+    def __init__(self, value: bool, source: str) -> None:
+        self.value = value
+        self.source = source
+
+    def __bool__(self) -> bool:
+        return self.value
+
+    def __eq__(self, other: object) -> bool:
+        return bool(other) == self.value if isinstance(other, bool | TextBool) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __repr__(self) -> str:
+        return self.source
+
+
+def source_text(value: Any) -> str | None:
+    """The text a scalar was written as, when it was read with `keep_text`; else None."""
+    return value.source if isinstance(value, TextInt | TextFloat | TextBool) else None
+
+
+class _BoundError(Exception):
+    """Raised while constructing: the input goes beyond a bound (message id and values)."""
+
+    def __init__(self, message_id: str, mark: Any = None, **params: Any) -> None:
+        super().__init__(message_id)
+        self.message_id = message_id
+        self.mark = mark
+        self.params = params
 
 
 @cache
-def _safe() -> Any:
+def _constructor() -> Any:
+    """ruamel's safe constructor, bounded: merge keys (`<<: *base`) keep one entry per key,
+    so that merges of merges cannot multiply, and long numbers are refused."""
+    from ruamel.yaml.constructor import SafeConstructor
+    from ruamel.yaml.nodes import ScalarNode
+
+    class BoundedConstructor(SafeConstructor):
+        def flatten_mapping(self, node: Any) -> Any:
+            super().flatten_mapping(node)
+            merged = getattr(node, "merge", None)
+            if merged:
+                own = node.value[len(merged):]
+                # The last entry of a key wins when the mapping is built: keep only that one.
+                last = {}
+                for index, (key, _) in enumerate(merged):
+                    last[(key.tag, key.value) if isinstance(key, ScalarNode) else id(key)] = index
+                node.merge = [merged[index] for index in sorted(last.values())]
+                node.value = node.merge + own
+
+        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+            # No answer is a date: a date-like value is the text written (and 2024-13-45,
+            # no date at all, is no error).
+            return str(node.value)
+
+        def construct_yaml_int(self, node: Any) -> Any:
+            if len(node.value) > MAX_NUMBER_LENGTH:
+                raise _BoundError("e.yaml.long_number", node.start_mark, length=len(node.value),
+                               most=MAX_NUMBER_LENGTH)
+            return super().construct_yaml_int(node)
+
+    BoundedConstructor.add_constructor("tag:yaml.org,2002:int", BoundedConstructor.construct_yaml_int)
+    BoundedConstructor.add_constructor("tag:yaml.org,2002:timestamp", BoundedConstructor.construct_yaml_timestamp)
+    return BoundedConstructor
+
+
+@cache
+def _text_constructor() -> Any:
+    """The bounded constructor that keeps each number's and boolean's source text."""
+
+    class TextConstructor(_constructor()):  # type: ignore[misc]
+        def construct_yaml_int(self, node: Any) -> Any:
+            return TextInt(super().construct_yaml_int(node), node.value)
+
+        def construct_yaml_float(self, node: Any) -> Any:
+            return TextFloat(super().construct_yaml_float(node), node.value)
+
+        def construct_yaml_bool(self, node: Any) -> Any:
+            return TextBool(super().construct_yaml_bool(node), node.value)
+
+    for tag, method in (("int", TextConstructor.construct_yaml_int), ("float", TextConstructor.construct_yaml_float),
+                        ("bool", TextConstructor.construct_yaml_bool)):
+        TextConstructor.add_constructor(f"tag:yaml.org,2002:{tag}", method)
+    return TextConstructor
+
+
+@cache
+def _safe(keep_text: bool = False) -> Any:
     from ruamel.yaml import YAML
 
-    return YAML(typ="safe", pure=False)
+    yaml = YAML(typ="safe", pure=False)
+    yaml.Constructor = _text_constructor() if keep_text else _constructor()
+    return yaml
 
 
 @cache
@@ -30,33 +171,110 @@ def _round_trip() -> Any:
     return yaml
 
 
-def parse(text: str, source: str) -> Any:
-    """Parse YAML text; a syntax error becomes one line naming the file and the place."""
+# Each level of nesting starts with one of these characters ('[', '{', a '-' entry, a
+# ':' or '?' key), so a text with fewer of them cannot nest deeper than that count.
+_NESTING = "[{-:?"
+# The C parser builds nested nodes by recursion: beyond some ten thousand levels it
+# overflows the C stack (a crash, not an exception). Texts that could nest deeper than
+# this are measured first, from the parser's events, which need no recursion.
+_MEASURE_FROM = 2000
+
+
+def _nesting_depth(text: str) -> int:
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    depth = deepest = 0
+    for event in _safe().parse(text):
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                break
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+    return deepest
+
+
+def _measure(value: Any) -> None:
+    """Refuse a parsed value that expands beyond `MAX_NODES` values or nests beyond
+    `MAX_DEPTH` levels. Shared collections (aliases) are measured once, so a bomb costs
+    no more to measure than its text; a collection that holds itself is too deep."""
+    measured: dict[int, tuple[int, int]] = {}  # id -> (values, levels)
+    open_now: set[int] = set()
+
+    def walk(node: Any, depth: int) -> tuple[int, int]:
+        if not isinstance(node, dict | list | tuple | set):
+            return 1, 0
+        key = id(node)
+        if key in open_now or depth > MAX_DEPTH:
+            raise _BoundError("e.yaml.too_deep", most=MAX_DEPTH)
+        if key in measured:
+            values, levels = measured[key]
+        else:
+            open_now.add(key)
+            values, levels = 1, 1
+            children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+            for child in children:
+                size, below = walk(child, depth + 1)
+                values += size
+                levels = max(levels, below + 1)
+                if values > MAX_NODES:
+                    raise _BoundError("e.yaml.too_big", most=MAX_NODES)
+            open_now.discard(key)
+            measured[key] = values, levels
+        if depth + levels > MAX_DEPTH + 1:
+            raise _BoundError("e.yaml.too_deep", most=MAX_DEPTH)
+        return values, levels
+
+    walk(value, 1)
+
+
+def parse(text: str, source: str, keep_text: bool = False) -> Any:
+    """Parse YAML text; a syntax error becomes one line naming the file and the place, and
+    an input beyond the bounds (see the module) is refused the same way. With
+    `keep_text`, numbers and booleans carry their source text (see the module)."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
-        return _safe().load(text)
+        if sum(map(text.count, _NESTING)) > _MEASURE_FROM and _nesting_depth(text) > MAX_DEPTH:
+            raise _BoundError("e.yaml.too_deep", most=MAX_DEPTH)
+        value = _safe(keep_text).load(text)
+        _measure(value)
+        return value
+    except _BoundError as refused:
+        mark = refused.mark
+        where = t("e.yaml.where", line=mark.line + 1, column=mark.column + 1) if mark else ""
+        raise AnswersFileError(t(refused.message_id, source=source, where=where, **refused.params),
+                               t(f"{refused.message_id}.hint")) from None
+    except RecursionError:  # nested deeper than Python's stack, yet below _MEASURE_FROM
+        raise AnswersFileError(t("e.yaml.too_deep", source=source, where="", most=MAX_DEPTH),
+                               t("e.yaml.too_deep.hint")) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = t("e.yaml.where", line=mark.line + 1, column=mark.column + 1) if mark else ""
         raise AnswersFileError(t("e.yaml.syntax", source=source, where=where, problem=exc.problem),
                                t("e.yaml.syntax.hint")) from None
-    except YAMLError as exc:
+    except (YAMLError, ValueError) as exc:  # ValueError: a scalar Python cannot build
         raise AnswersFileError(t("e.yaml.other", source=source, error=exc), t("e.yaml.other.hint")) from None
 
 
-def read_mapping(path: Path, given_as: str = "--answers") -> dict[str, Any]:
+def read_mapping(path: Path, given_as: str = "--answers", keep_text: bool = False) -> dict[str, Any]:
     """Read a YAML file whose top level must be a mapping (an answers or batch file);
-    `given_as` names where the path came from, for the hint."""
+    `given_as` names where the path came from, for the hint; `keep_text` as for `parse`.
+
+    Only a regular file of at most `safeio.INPUT_LIMIT` bytes is read, opened without
+    blocking: a FIFO or a device such as /dev/zero is refused, never waited on."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path).decode("utf-8")
     except FileNotFoundError:
         raise AnswersFileError(t("e.answers.not_found", path=path),
                                t("e.answers.not_found.hint", given_as=given_as)) from None
+    except UnsafeFileError as exc:
+        raise AnswersFileError(exc.message, exc.hint) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise AnswersFileError(t("e.answers.unreadable", path=path, error=exc),
                                t("e.answers.unreadable.hint")) from None
-    data = parse(text, str(path))
+    data = parse(text, str(path), keep_text)
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -65,11 +283,26 @@ def read_mapping(path: Path, given_as: str = "--answers") -> dict[str, Any]:
 
 
 def load_round_trip(text: str) -> Any:
-    return _round_trip().load(text)
+    """Parse with comments kept (for rewriting), within the same bounds as `parse`; beyond
+    them, or for a value Python cannot build (a 5,000-digit number, the 13th month), it
+    raises ruamel's YAMLError as for text that is not YAML."""
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        if sum(map(text.count, _NESTING)) > _MEASURE_FROM and _nesting_depth(text) > MAX_DEPTH:
+            raise _BoundError("e.yaml.too_deep")
+        value = _round_trip().load(text)
+        _measure(value)
+        return value
+    except (_BoundError, RecursionError, ValueError) as error:
+        raise YAMLError(str(error)) from None
 
 
 def plain(node: Any) -> Any:
-    """A round-trip node as plain dicts, lists and scalars, for validation and comparison."""
+    """A round-trip node (or a tree read with `keep_text`) as plain dicts, lists and
+    scalars, for validation and comparison."""
+    if isinstance(node, TextBool):
+        return node.value
     if isinstance(node, dict):
         return {str(k): plain(v) for k, v in node.items()}
     if isinstance(node, list):
@@ -233,7 +466,8 @@ def _own_scalar(text: str) -> tuple[bool, Any]:
     if text in simple:
         return True, simple[text]
     if _INT.fullmatch(text):
-        return True, int(text)
+        # A long number goes to the full parser, whose refusal names the file.
+        return len(text) <= 20, int(text) if len(text) <= 20 else None
     return bool(_PLAIN.fullmatch(text)), text
 
 

@@ -14,7 +14,7 @@ from functools import reduce
 from mkchart.answers import profiles
 from mkchart.answers.names import NameParts, name_problem, split_name
 from mkchart.answers.tree import Tree, deep_merge
-from mkchart.errors import AnswerError, AnswersError, MissingAnswersError
+from mkchart.errors import AnswerError, AnswersError, MissingAnswersError, brief
 from mkchart.i18n import t
 
 # (layer, where it comes from), weakest first. The last six are the fields of `Layers`.
@@ -74,11 +74,11 @@ def layered(layers: Layers, source: str | None = None) -> tuple[Tree, list[str]]
     if chosen_name is None:
         raise MissingAnswersError(["name"])
     if not isinstance(chosen_name, str):
-        raise AnswersError([AnswerError("name", t("e.type", type=t("e.type.str"), value=repr(chosen_name)))],
+        raise AnswersError([AnswerError("name", t("e.type", type=t("e.type.str"), value=brief(chosen_name)))],
                            source)
     problem = name_problem(chosen_name)
     if problem:
-        raise AnswersError([AnswerError("name", f"{chosen_name!r} {problem}", t("e.name.hint"))], source)
+        raise AnswersError([AnswerError("name", f"{brief(chosen_name)} {problem}", t("e.name.hint"))], source)
 
     spellings = profiles.type_spellings()
     parts = split_name(chosen_name, spellings)
@@ -89,7 +89,7 @@ def layered(layers: Layers, source: str | None = None) -> tuple[Tree, list[str]]
             notes.append(t("e.generic_note", part=parts.unknown_type, known=", ".join(profiles.all_profiles())))
     if not isinstance(server_type, str) or server_type not in spellings:
         raise AnswersError([AnswerError(
-            "serverType", t("e.unknown_type", value=repr(server_type)),
+            "serverType", t("e.unknown_type", value=brief(server_type)),
             t("e.unknown_type.hint", known=", ".join(profiles.all_profiles())))], source)
     profile = profiles.get(server_type)
     top["serverType"] = profile.name

@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mkchart import yamlio
 from mkchart.answers import rules
-from mkchart.answers.codecs import codec
+from mkchart.answers.codecs import as_text, codec
 from mkchart.answers.layers import Layers, layered
 from mkchart.answers.model import Answers
 from mkchart.answers.schema import Key, hints, is_model, is_required, keys
 from mkchart.answers.tree import Tree, put
-from mkchart.errors import AnswerError, AnswersError, MissingAnswersError, UsageError
+from mkchart.errors import AnswerError, AnswersError, MissingAnswersError, UsageError, brief, clipped
 from mkchart.i18n import t
 
 
@@ -33,7 +34,7 @@ def _unknown_key(path: str, known: list[str]) -> AnswerError:
     name = path.rsplit(".", 1)[-1]
     close = difflib.get_close_matches(name, known, n=1)
     hint = t("e.did_you_mean", close=close[0]) if close else t("e.known_keys", keys=", ".join(known))
-    return AnswerError(path, t("e.unknown_key"), t("e.unknown_key.hint", hint=hint))
+    return AnswerError(clipped(path), t("e.unknown_key"), t("e.unknown_key.hint", hint=hint))
 
 
 def _leaf(key: Key, raw: Any) -> Any:
@@ -46,6 +47,26 @@ def _leaf(key: Key, raw: Any) -> Any:
     if problem:
         raise AnswerError(key.path, problem)
     return value
+
+
+def as_written(tree: Mapping[str, Any], prefix: str = "") -> Tree:
+    """An answers tree read from YAML with its text kept (`yamlio.parse(keep_text=True)`)
+    as plain values, each leaf as its key's codec takes it: a string answer keeps the text
+    as written (`tag: 0812` is "0812", not 812), a number or boolean answer its value.
+    Called where YAML answers enter (an answers file, a services file, a chart's record),
+    so that everything after, the interactive session's defaults included, sees the same."""
+    table = keys()
+    out: Tree = {}
+    for raw_key, value in tree.items():
+        key = as_text(raw_key)
+        path = f"{prefix}{key}"
+        if path in table:
+            out[key] = codec(table[path].type).written(value)
+        elif isinstance(value, Mapping):
+            out[key] = as_written(value, path + ".")
+        else:
+            out[key] = yamlio.plain(value)
+    return out
 
 
 def check_answer(path: str, raw: Any) -> Any:
@@ -68,7 +89,7 @@ def _build(cls: type, raw: Mapping[str, Any], prefix: str, problems: list[Answer
         if is_model(tp):
             section = raw.get(f.name, {})
             if not isinstance(section, Mapping):
-                problems.append(AnswerError(path, t("e.mapping", value=repr(section))))
+                problems.append(AnswerError(path, t("e.mapping", value=brief(section))))
                 continue
             values[f.name] = _build(tp, section, path + ".", problems, missing)
         elif f.name in raw:
@@ -121,7 +142,7 @@ def parse_sets(pairs: list[str]) -> Tree:
         key, sep, text = pair.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise UsageError(t("e.set_format", pair=repr(pair)), t("e.set_format.hint"))
+            raise UsageError(t("e.set_format", pair=brief(pair)), t("e.set_format.hint"))
         parent = key.rsplit(".", 1)[0]
         try:
             if key in table:

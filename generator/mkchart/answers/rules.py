@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from mkchart import data
 from mkchart.answers.names import name_problem
-from mkchart.errors import AnswerError
+from mkchart.errors import AnswerError, brief
 from mkchart.i18n import t
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def _items(value: object) -> Iterable[object]:
 def env_names(value: object) -> str | None:
     for key in _items(value):
         if not _ENV_NAME.fullmatch(str(key)):
-            return t("v.env_name", key=key)
+            return t("v.env_name", key=brief(key))
     return None
 
 
@@ -136,12 +136,12 @@ def config_file_names(value: object) -> str | None:
     for path in _items(value):
         base = str(path).replace("\\", "/").rsplit("/", 1)[-1]
         if not base or not _CONFIG_KEY.fullmatch(base):
-            return t("v.config_file.chars", path=path)
+            return t("v.config_file.chars", path=brief(path))
         if base in seen:
-            return t("v.config_file.twice", base=base)
+            return t("v.config_file.twice", base=brief(base))
         ignored = next((p for p in data.helmignore_patterns() if fnmatch.fnmatchcase(base, p)), None)
         if ignored:
-            return t("v.config_file.ignored", base=base, pattern=ignored)
+            return t("v.config_file.ignored", base=brief(base), pattern=ignored)
         seen.add(base)
     return None
 
@@ -186,7 +186,7 @@ def timezone(value: object) -> str | None:
 def secret_names(value: object) -> str | None:
     for item in _items(value):
         if subdomain_or_empty(item) or item == "":
-            return t("v.secret_name", item=item)
+            return t("v.secret_name", item=brief(item))
     return None
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -30,9 +31,36 @@ def project_dir(root: Path) -> Path:
     return project
 
 
+def _settings(root: Path) -> dict[str, Any]:
+    settings: dict[str, Any] = json.loads((root / "cookiecutter.json").read_text(encoding="utf-8"))
+    return settings
+
+
 def delimiters(root: Path) -> dict[str, str]:
-    settings = json.loads((root / "cookiecutter.json").read_text(encoding="utf-8"))
-    return dict(settings["_jinja2_env_vars"])
+    return dict(_settings(root)["_jinja2_env_vars"])
+
+
+def extension_files(root: Path) -> list[tuple[Path, str]]:
+    """The template's own Jinja extensions, as cookiecutter.json's `_extensions` name them
+    ("module.Class", the module a file in `root`): each file and class name."""
+    found = []
+    for dotted in _settings(root).get("_extensions", []):
+        module, _, name = dotted.rpartition(".")
+        found.append((root / f"{module.replace('.', '/')}.py", name))
+    return found
+
+
+def extensions(root: Path) -> list[Any]:
+    """The extension classes, loaded by path as cookiecutter loads them from the template
+    folder (local_extensions.py: `tojson` escapes characters beyond U+FFFF as YAML allows)."""
+    classes = []
+    for path, name in extension_files(root):
+        spec = importlib.util.spec_from_file_location(f"_mkchart_skeleton_{path.stem}", path)
+        assert spec and spec.loader, path
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        classes.append(getattr(module, name))
+    return classes
 
 
 def template_names(root: Path) -> list[str]:
@@ -45,6 +73,8 @@ def fingerprint(root: Path) -> str:
 
     digest = hashlib.sha256(jinja2.__version__.encode())
     digest.update(json.dumps(delimiters(root), sort_keys=True).encode())
+    for path, name in extension_files(root):
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     project = project_dir(root)
     for name in template_names(root):
         digest.update(name.encode() + b"\0" + (project / name).read_bytes() + b"\0")
@@ -52,15 +82,15 @@ def fingerprint(root: Path) -> str:
 
 
 def environment(root: Path, loader: Any, bytecode_cache: Any = None) -> Any:
-    """The Jinja environment cookiecutter would use for this skeleton: its delimiters,
-    strict undefined variables, trailing newlines kept, no autoescaping."""
+    """The Jinja environment cookiecutter would use for this skeleton: its delimiters and
+    extensions, strict undefined variables, trailing newlines kept, no autoescaping."""
     from jinja2 import Environment, StrictUndefined
 
     # cookiecutter.json names the delimiters by Environment's own keywords.
     settings: dict[str, Any] = dict(delimiters(root))
     return Environment(
         loader=loader, bytecode_cache=bytecode_cache, undefined=StrictUndefined,
-        keep_trailing_newline=True, autoescape=False, auto_reload=False, **settings,
+        keep_trailing_newline=True, autoescape=False, auto_reload=False, extensions=extensions(root), **settings,
     )
 
 

@@ -40,7 +40,7 @@ from mkchart.new import recorded_answers
 from mkchart.outcomes import ChartOutcome, Status, Word
 from mkchart.regen import textmerge
 from mkchart.regen.valuesmerge import merge_values
-from mkchart.safeio import read_in_chart
+from mkchart.safeio import is_folder, read_in_chart
 from mkchart.write import chart_lock, leftovers, recover, update_files
 
 
@@ -341,7 +341,7 @@ def apply(plan: RegenPlan) -> None:
 def regenerate(chart: Path, given: Given, write: bool = True) -> RegenPlan:
     """Plan CHART's regeneration under its lock, and with `write` apply it, after
     finishing whatever an interrupted regen left (without `write`, that is drift)."""
-    if not chart.is_dir():
+    if not is_folder(chart):
         return plan_regen_given(chart, given)  # refused there, with the message for it
     with chart_lock(chart, shared=not write):
         completed = recover(chart) if write else []

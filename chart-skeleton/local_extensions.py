@@ -1,0 +1,40 @@
+"""This template's own Jinja extension, loaded by cookiecutter (`_extensions` in
+cookiecutter.json) and by mkchart (mkchart.chart.skeleton) alike.
+
+`tojson` writes each string of values.yaml as a double-quoted scalar. Jinja's default
+escapes a character beyond U+FFFF as a JSON surrogate pair (`\\ud83d\\ude00`), which YAML
+does not allow: Helm then refuses to load the chart. YamlJson makes `tojson` escape such
+a character the YAML way (`\\U0001f600`); everything else is written exactly as before.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+_NOT_PRINTABLE_ASCII = re.compile(r"[^\x00-\x7e]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def yaml_json_dumps(value: Any, **kwargs: Any) -> str:
+    """json.dumps as Jinja calls it (ensure_ascii): DEL and every non-ASCII character
+    escaped, as JSON does up to U+FFFF, and beyond it as YAML's \\UXXXXXXXX (valid in a
+    YAML double-quoted scalar; JSON has no such escape)."""
+    # Outside strings JSON text is printable ASCII, so each character matched is in a string.
+    return _NOT_PRINTABLE_ASCII.sub(_escape, json.dumps(value, **{**kwargs, "ensure_ascii": False}))
+
+
+class YamlJson(Extension):
+    """Makes `tojson` use `yaml_json_dumps`."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.policies["json.dumps_function"] = yaml_json_dumps
