@@ -151,7 +151,7 @@ def test_a_large_fleet_uses_every_core_and_keeps_the_order(mkchart: Run, tmp_pat
     (tmp_path / "fleet.yaml").write_text("services:\n" + "".join(f"  - name: {n}\n" for n in names))
     created = mkchart("batch", "fleet.yaml", "-o", "charts", "--output", "json")
     assert created.exit_code == 0, created.stderr
-    ran_in_workers("_one")
+    ran_in_workers("_check_entry", "_one")
     assert [c["name"] for c in json_report(created)["charts"]] == names
     assert all(c["status"] == "created" for c in json_report(created)["charts"])
     values = tmp_path / "charts" / names[5] / layout.VALUES_YAML
@@ -163,7 +163,7 @@ def test_a_large_fleet_uses_every_core_and_keeps_the_order(mkchart: Run, tmp_pat
     outcomes = json_report(checked)["charts"]
     assert [c["name"] for c in outcomes] == names and {c["status"] for c in outcomes} == {"drift"}
     rerun = mkchart("batch", "fleet.yaml", "-o", "charts", "--output", "json")
-    ran_in_workers("_target_problems", "_one")
+    ran_in_workers("_check_entry", "_one")
     assert {c["status"] for c in json_report(rerun)["charts"]} == {"unchanged"}
     assert "replicaCount: 2" in values.read_text()
 

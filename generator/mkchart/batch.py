@@ -128,47 +128,60 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
     """
     set_layer = set_layer or {}
     defaults, services = load_services(path)
+    confine = _files_confine(path, set_layer)
+    jobs = [_EntryJob(index, raw, defaults, dict(set_layer), path, confine, output_dir)
+            for index, raw in enumerate(services)]
     checked = Checked()
     seen: dict[str, int] = {}
-    confine = _files_confine(path, set_layer)
-    candidates: list[tuple[Entry, list[str]]] = []
-    for index, raw in enumerate(services):
-        if not isinstance(raw, Mapping):
-            checked.refused.append(Refused(index, None, (t("b.entry"),)))
+    # Every entry checked on its own (its existing chart too) in workers; only names are
+    # compared here, by the resolved name: defaults or --set can give several the same one.
+    for job, (name, entry, problems) in zip(jobs, parallel_map(_check_entry, jobs), strict=True):
+        if entry is not None and name in seen:
+            checked.refused.append(Refused(job.index, name, (t("b.name_used", name=brief(name), index=seen[name]),)))
             continue
-        name = raw.get("name")
-        given = _given(path, index, Layers(defaults=defaults, file=dict(raw), set=dict(set_layer)), confine)
-        try:
-            resolved = resolve(given.layers)
-        except MkchartError as error:
-            checked.refused.append(Refused(index, name if isinstance(name, str) else None, _problems(error)))
-            continue
-        # By the resolved name: defaults or --set can give several entries the same one.
-        name = resolved.answers.name
-        if name in seen:
-            checked.refused.append(Refused(index, name, (t("b.name_used", name=brief(name), index=seen[name]),)))
-            continue
-        seen[name] = index
-        problems: list[str] = []
-        files: dict[str, bytes] = {}
-        try:
-            files = read_config_files(resolved.answers, path.parent, confine)
-        except MkchartError as error:
-            problems += _problems(error)
-        candidates.append((Entry(index, resolved, files, given), problems))
-    # Reading every existing chart's answers is most of a re-run's checking: in workers.
-    targets = [output_dir / entry.name if output_dir is not None else None for entry, _ in candidates]
-    existing = [(target, entry.given) for (entry, _), target in zip(candidates, targets, strict=True)
-                if target is not None and look_up(target) is not None]
-    found = dict(zip((target for target, _ in existing), parallel_map(_target_problems, existing), strict=True))
-    for (entry, entry_problems), target in zip(candidates, targets, strict=True):
-        problems = [*entry_problems, *(found.get(target, ()) if target is not None else ())]
+        if entry is not None:
+            seen[entry.name] = job.index
         if problems:
-            checked.refused.append(Refused(entry.index, entry.name, tuple(problems)))
-        else:
+            checked.refused.append(Refused(job.index, name, problems))
+        elif entry is not None:
             checked.entries.append(entry)
-    checked.refused.sort(key=lambda item: item.index)
     return checked
+
+
+@dataclass(frozen=True)
+class _EntryJob:
+    index: int
+    raw: Any
+    defaults: dict[str, Any]
+    set_layer: dict[str, Any]
+    services: Path
+    confine: Path | None
+    output_dir: Path | None
+
+
+def _check_entry(job: _EntryJob) -> tuple[str | None, Entry | None, tuple[str, ...]]:
+    """One entry: its name, the entry when its answers resolve, and every problem of it
+    (answers, config files, its existing chart folder)."""
+    if not isinstance(job.raw, Mapping):
+        return None, None, (t("b.entry"),)
+    given = _given(job.services, job.index, Layers(defaults=job.defaults, file=dict(job.raw), set=job.set_layer),
+                   job.confine)
+    try:
+        resolved = resolve(given.layers)
+    except MkchartError as error:
+        name = job.raw.get("name")
+        return (name if isinstance(name, str) else None), None, _problems(error)
+    problems: list[str] = []
+    files: dict[str, bytes] = {}
+    try:
+        files = read_config_files(resolved.answers, job.services.parent, job.confine)
+    except MkchartError as error:
+        problems += _problems(error)
+    entry = Entry(job.index, resolved, files, given)
+    target = job.output_dir / entry.name if job.output_dir is not None else None
+    if target is not None and look_up(target) is not None:
+        problems += _target_problems((target, given))
+    return entry.name, entry, tuple(problems)
 
 
 def _refused_outcome(item: Refused) -> ChartOutcome:
