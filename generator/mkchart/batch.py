@@ -211,7 +211,7 @@ def _one(job: tuple[Entry, Path]) -> ChartOutcome:
     target = output_dir / entry.name
     try:
         if not target.exists():
-            return create(plan_chart(entry.resolved, entry.config_files), output_dir)
+            return create(plan_chart(entry.resolved, entry.config_files), output_dir, tidy=False)
         if (target / ANSWERS_FILE).is_file():
             return _regenerate(entry, target)
         return _refuse_foreign(entry, target)
@@ -248,17 +248,19 @@ def run_batch(services: Path, output_dir: Path, set_layer: Mapping[str, Any] | N
         progress.start(len(checked.entries))
     jobs = [(entry, output_dir) for entry in checked.entries]
     existed = {entry.index: (output_dir / entry.name).exists() for entry in checked.entries}
+    remove_staging(output_dir, {entry.name for entry in checked.entries})  # a killed run's
     try:
-        results = parallel_map(_one, jobs, prepare=compile_skeleton, waits=True)
+        # Regenerating waits on the disk (fsync): more workers than cores then.
+        results = parallel_map(_one, jobs, prepare=compile_skeleton, waits=any(existed.values()))
         for (entry, _), outcome in zip(jobs, results, strict=True):
             outcomes[entry.index] = outcome
             if progress:
                 progress.step(outcome)
     except KeyboardInterrupt:
+        # A worker stopped mid-write leaves its hidden staging folder: never a chart.
+        remove_staging(output_dir, {entry.name for entry in checked.entries if entry.index not in outcomes})
         for entry in checked.entries:
             if entry.index not in outcomes:
-                # A worker stopped mid-write leaves its hidden staging folder: never a chart.
-                remove_staging(output_dir / entry.name)
                 outcomes[entry.index] = _unfinished(entry, output_dir / entry.name, existed[entry.index])
         done = [outcomes[index] for index in sorted(outcomes)]
         written = sum(o.status in (Status.CREATED, Status.UPDATED, Status.CONFLICTED) for o in done)

@@ -18,7 +18,7 @@ from mkchart.chart.layout import ANSWERS_FILE, config_copy
 from mkchart.chart.render import Rendered, render
 from mkchart.inputs import Inputs, read_config_files, read_inputs
 from mkchart.outcomes import ChartOutcome, Status
-from mkchart.write import write_new_chart
+from mkchart.write import remove_staging, write_new_chart
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,12 @@ def plan_new(inputs: Inputs, cwd: Path | None = None) -> Plan:
     return plan_chart(resolved, read_config_files(resolved.answers, given.files_base, given.files_confine))
 
 
-def create(plan: Plan, output_dir: Path, force: bool = False) -> ChartOutcome:
-    """Write a planned chart as OUTPUT_DIR/NAME, atomically; `force` replaces a folder."""
+def create(plan: Plan, output_dir: Path, force: bool = False, tidy: bool = True) -> ChartOutcome:
+    """Write a planned chart as OUTPUT_DIR/NAME, atomically; `force` replaces a folder.
+    `tidy` first removes a killed run's staging folder for it (batch does that once for all)."""
     target = output_dir / plan.answers.name
+    if tidy:
+        remove_staging(output_dir, {plan.answers.name})
     write_new_chart(target, plan.files, force=force)
     return ChartOutcome(plan.answers.name, str(target), Status.CREATED, written=sorted(plan.files),
                         notes=list(plan.resolved.notes))

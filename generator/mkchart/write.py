@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
-import glob
 import json
 import os
 import shutil
@@ -55,11 +54,17 @@ def check_target(target: Path, force: bool = False) -> None:
             raise TargetExistsError(t("e.target.exists", target=target), t("e.target.exists.hint"))
 
 
-def remove_staging(target: Path) -> None:
-    """Remove what a killed run left while writing the chart folder TARGET: its hidden
-    staging and backup folders beside it (never TARGET itself)."""
-    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*{_NEW}"):
-        shutil.rmtree(leftover, ignore_errors=True)
+def remove_staging(output_dir: Path, names: set[str]) -> None:
+    """Remove what a killed run left while writing the chart folders NAMES: their hidden
+    staging folders in OUTPUT_DIR (never a chart). One scan, however many names."""
+    try:
+        found = list(os.scandir(output_dir))
+    except OSError:
+        return
+    for item in found:
+        owner = item.name[1:].rsplit(".", 2)[0] if item.name.startswith(".") and item.name.endswith(_NEW) else None
+        if owner in names and item.is_dir(follow_symlinks=False):
+            shutil.rmtree(item.path, ignore_errors=True)
 
 
 def write_new_chart(target: Path, files: Mapping[str, bytes], force: bool = False) -> None:
@@ -80,7 +85,6 @@ def write_new_chart(target: Path, files: Mapping[str, bytes], force: bool = Fals
     if not os.access(parent, os.W_OK):
         raise UsageError(t("e.output.not_writable", parent=parent), t("e.output.not_writable.hint"))
 
-    remove_staging(target)
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=_NEW, dir=parent))
     except OSError as error:
