@@ -4,6 +4,7 @@ Kubernetes OpenAPI schemas via kubernetes-validate)."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,63 @@ def validate_objects(objects: Iterable[dict[str, Any]], versions: Iterable[str] 
             except kubernetes_validate.ValidationError as error:
                 where = f"{obj.get('kind')}/{obj.get('metadata', {}).get('name')} on {version}"
                 pytest.fail(f"{where}: {error.message} at {list(error.path)}")
+
+
+# The API server's rules for names and labels (k8s.io/apimachinery validation).
+_LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
+_LABEL_KEY_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
+_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+# Kinds whose name must be a DNS-1123 label (at most 63); the others take a subdomain (253).
+_LABEL_NAMED_KINDS = {"Service", "Namespace"}
+
+
+def _label_problems(labels: Any, where: str) -> list[str]:
+    problems = []
+    for key, value in (labels or {}).items():
+        prefix, slash, name = str(key).rpartition("/")
+        if slash and not (len(prefix) <= 253 and _DNS_SUBDOMAIN.fullmatch(prefix)):
+            problems.append(f"{where}: label key {key!r}: the prefix is no DNS subdomain of at most 253")
+        if not (len(name) <= 63 and _LABEL_KEY_NAME.fullmatch(name)):
+            problems.append(f"{where}: label key {key!r}: the name is no label name of at most 63")
+        if not (isinstance(value, str) and len(value) <= 63 and _LABEL_VALUE.fullmatch(value)):
+            problems.append(f"{where}: label {key}={value!r}: not a label value (at most 63, [A-Za-z0-9._-], "
+                            "alphanumeric at both ends)")
+    return problems
+
+
+def _label_maps(node: Any, path: str = "") -> list[tuple[str, Any]]:
+    """Every map of labels in an object: metadata.labels at any depth, selectors."""
+    found: list[tuple[str, Any]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}.{key}" if path else str(key)
+            if key in ("labels", "matchLabels") and isinstance(value, dict):
+                found.append((here, value))
+            elif key == "selector" and isinstance(value, dict) and "matchLabels" not in value:
+                found.append((here, value))  # a Service's selector is a plain map of labels
+            else:
+                found += _label_maps(value, here)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found += _label_maps(item, f"{path}[{index}]")
+    return found
+
+
+def assert_api_server_rules(objects: Iterable[dict[str, Any]]) -> None:
+    """Every object's name and every label key and value as the API server checks them
+    (the OpenAPI schemas of validate_objects do not: a label value is just a string there)."""
+    problems = []
+    for obj in objects:
+        kind, name = obj["kind"], obj["metadata"]["name"]
+        where = f"{kind}/{name}"
+        most, pattern = (63, _DNS_LABEL) if kind in _LABEL_NAMED_KINDS else (253, _DNS_SUBDOMAIN)
+        if not (len(name) <= most and pattern.fullmatch(name)):
+            problems.append(f"{where}: the name is no DNS-1123 {'label' if most == 63 else 'subdomain'} of at "
+                            f"most {most}")
+        for path, labels in _label_maps(obj):
+            problems += _label_problems(labels, f"{where} {path}")
+    assert not problems, "\n".join(problems)
 
 
 def by_kind(objects: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
