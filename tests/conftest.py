@@ -75,6 +75,19 @@ def lint_strict(chart: Path, values: dict[str, Any] | None = None) -> None:
     assert not report["errors"] and not serious, f"helm lint --strict {chart}: {report}"
 
 
+def _go_like_loader() -> Any:
+    """PyYAML's safe loader, reading the few YAML 1.1 types Go's YAML (which Helm and
+    the API server use) does not know as the plain strings Go reads: `=` (YAML 1.1's
+    "value" key)."""
+    import yaml
+
+    class GoLikeLoader(yaml.SafeLoader):
+        pass
+
+    GoLikeLoader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+    return GoLikeLoader
+
+
 def render_objects(chart: Path, values: dict[str, Any] | None = None, name: str | None = None,
                    namespace: str = "dev") -> list[dict[str, Any]]:
     """`helm template` with the real engine, parsed into Kubernetes objects."""
@@ -90,7 +103,7 @@ def render_objects(chart: Path, values: dict[str, Any] | None = None, name: str 
     for path, text in manifests.items():
         if path.endswith("NOTES.txt"):
             continue
-        for doc in yaml.safe_load_all(text):
+        for doc in yaml.load_all(text, Loader=_go_like_loader()):
             if doc:
                 objects.append(doc)
     return objects
