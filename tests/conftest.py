@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
@@ -167,6 +168,19 @@ def lint_strict(chart: Path, values: dict[str, Any] | None = None) -> None:
     assert not report["errors"] and not serious, f"helm lint --strict {chart}: {report}"
 
 
+def _go_like_loader() -> Any:
+    """PyYAML's safe loader, reading the few YAML 1.1 types Go's YAML (which Helm and
+    the API server use) does not know as the plain strings Go reads: `=` (YAML 1.1's
+    "value" key)."""
+    import yaml
+
+    class GoLikeLoader(yaml.SafeLoader):
+        pass
+
+    GoLikeLoader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+    return GoLikeLoader
+
+
 def render_objects(chart: Path, values: dict[str, Any] | None = None, name: str | None = None,
                    namespace: str = "dev") -> list[dict[str, Any]]:
     """`helm template` with the real engine, parsed into Kubernetes objects."""
@@ -182,7 +196,7 @@ def render_objects(chart: Path, values: dict[str, Any] | None = None, name: str 
     for path, text in manifests.items():
         if path.endswith("NOTES.txt"):
             continue
-        for doc in yaml.safe_load_all(text):
+        for doc in yaml.load_all(text, Loader=_go_like_loader()):
             if doc:
                 objects.append(doc)
     return objects
@@ -208,6 +222,63 @@ def helm_checked(chart: Path, versions: Iterable[str] = KUBE_VERSIONS) -> list[d
     objects = render_objects(chart)
     validate_objects(objects, versions)
     return objects
+
+
+# The API server's rules for names and labels (k8s.io/apimachinery validation).
+_LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
+_LABEL_KEY_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
+_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+# Kinds whose name must be a DNS-1123 label (at most 63); the others take a subdomain (253).
+_LABEL_NAMED_KINDS = {"Service", "Namespace"}
+
+
+def _label_problems(labels: Any, where: str) -> list[str]:
+    problems = []
+    for key, value in (labels or {}).items():
+        prefix, slash, name = str(key).rpartition("/")
+        if slash and not (len(prefix) <= 253 and _DNS_SUBDOMAIN.fullmatch(prefix)):
+            problems.append(f"{where}: label key {key!r}: the prefix is no DNS subdomain of at most 253")
+        if not (len(name) <= 63 and _LABEL_KEY_NAME.fullmatch(name)):
+            problems.append(f"{where}: label key {key!r}: the name is no label name of at most 63")
+        if not (isinstance(value, str) and len(value) <= 63 and _LABEL_VALUE.fullmatch(value)):
+            problems.append(f"{where}: label {key}={value!r}: not a label value (at most 63, [A-Za-z0-9._-], "
+                            "alphanumeric at both ends)")
+    return problems
+
+
+def _label_maps(node: Any, path: str = "") -> list[tuple[str, Any]]:
+    """Every map of labels in an object: metadata.labels at any depth, selectors."""
+    found: list[tuple[str, Any]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}.{key}" if path else str(key)
+            if key in ("labels", "matchLabels") and isinstance(value, dict):
+                found.append((here, value))
+            elif key == "selector" and isinstance(value, dict) and "matchLabels" not in value:
+                found.append((here, value))  # a Service's selector is a plain map of labels
+            else:
+                found += _label_maps(value, here)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found += _label_maps(item, f"{path}[{index}]")
+    return found
+
+
+def assert_api_server_rules(objects: Iterable[dict[str, Any]]) -> None:
+    """Every object's name and every label key and value as the API server checks them
+    (the OpenAPI schemas of validate_objects do not: a label value is just a string there)."""
+    problems = []
+    for obj in objects:
+        kind, name = obj["kind"], obj["metadata"]["name"]
+        where = f"{kind}/{name}"
+        most, pattern = (63, _DNS_LABEL) if kind in _LABEL_NAMED_KINDS else (253, _DNS_SUBDOMAIN)
+        if not (len(name) <= most and pattern.fullmatch(name)):
+            problems.append(f"{where}: the name is no DNS-1123 {'label' if most == 63 else 'subdomain'} of at "
+                            f"most {most}")
+        for path, labels in _label_maps(obj):
+            problems += _label_problems(labels, f"{where} {path}")
+    assert not problems, "\n".join(problems)
 
 
 def by_kind(objects: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:

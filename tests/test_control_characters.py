@@ -17,7 +17,7 @@ from mkchart import yamlio
 from mkchart.errors import ExitCode
 
 NAME = "book-tomcat-n1"
-REFUSED = ["\x7f", "\x85", "\x9f", "\ufffe", "\uffff", "\x00", "\x01", "\x1b", "\r", "\x0b"]
+REFUSED = ["\x7f", "\x85", "\x9f", "\ufffe", "\uffff", "\x00", "\x01", "\x1b", "\r", "\x0b", "\u2028", "\u2029"]
 
 
 def code(char: str) -> str:
@@ -77,7 +77,7 @@ def test_tab_and_newline_reach_the_objects(make_chart: MakeChart, tmp_path: Path
     assert data["MULTI"] == "line one\nline\ttwo" and [data["arg-0"], data["arg-1"]] == ["a\tb", "c\nd"]
 
 
-@pytest.mark.parametrize("char", ["\x7f", "\x85", "\x9f", "\ufffe", "\uffff"], ids=code)
+@pytest.mark.parametrize("char", ["\x7f", "\x85", "\x9f", "\ufffe", "\uffff", "\u2028", "\u2029"], ids=code)
 def test_a_config_file_helm_cannot_carry_is_refused(char: str, mkchart: Run, tmp_path: Path) -> None:
     (tmp_path / "clean.conf").write_text("a=1\n")
     (tmp_path / "app.conf").write_text(f"a=1\nb=2{char}\n", encoding="utf-8")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import MakeChart, Run, by_kind, one, render_objects
+from conftest import MakeChart, Run, assert_api_server_rules, by_kind, one, render_objects
 from mkchart import yamlio
 from mkchart.chart import layout
 from mkchart.errors import ExitCode
@@ -57,6 +57,7 @@ def check_recorded(chart: Path) -> None:
 
 def check_rendered(chart: Path) -> None:
     objects = render_objects(chart)
+    assert_api_server_rules(objects)
     deployment = one(objects, "Deployment")
     assert deployment["spec"]["replicas"] == 2
     pod = deployment["spec"]["template"]["spec"]

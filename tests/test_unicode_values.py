@@ -10,7 +10,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from conftest import REPO, MakeChart, by_kind, lint_strict, one, render_objects, validate_objects
+from conftest import (
+    REPO,
+    MakeChart,
+    assert_api_server_rules,
+    by_kind,
+    lint_strict,
+    one,
+    render_objects,
+    validate_objects,
+)
 from mkchart import yamlio
 from mkchart.chart import layout
 
@@ -43,6 +52,7 @@ def test_http_paths_env_args_ingress_and_mounts(make_chart: MakeChart, tmp_path:
     lint_strict(chart)
     objects = render_objects(chart)
     validate_objects(objects, ("1.29", "1.37"))
+    assert_api_server_rules(objects)
     main = container(objects)
     assert main["livenessProbe"]["httpGet"]["path"] == f"/live/{EMOJI}"
     assert main["readinessProbe"]["httpGet"]["path"] == f"/ready/{CJK}"

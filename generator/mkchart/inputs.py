@@ -120,10 +120,11 @@ def _confined(path: Path, given: str, key: str, root: Path | None) -> Path | Ans
                              t("e.file.outside.hint", root=root))
 
 
-# Characters Helm cannot put in a ConfigMap (`.Files.AsConfig` fails on them without a
-# word): one of them in one config file made the whole files ConfigMap vanish, and the
-# pods mount subPaths that do not exist. Other control characters are carried.
-NOT_IN_CONFIGMAP = re.compile("[\x7f-\x9f\ufffe\uffff]")
+# Characters Helm cannot put in a ConfigMap: `.Files.AsConfig` fails on DEL, C1 controls,
+# U+FFFE and U+FFFF without a word (one of them in one config file made the whole files
+# ConfigMap vanish, and the pods mount subPaths that do not exist), and breaks lines at
+# U+2028/U+2029 where `nindent` does not indent. Other control characters are carried.
+NOT_IN_CONFIGMAP = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 def _text_problem(data: bytes, shown: Path | str, key: str) -> AnswerError | None:

@@ -40,7 +40,7 @@ Usage: {{ include "[[ cookiecutter.name ]].resourceName" (list . "env") }}
 Usage: {{ include "[[ cookiecutter.name ]].chart" . }}
 */}}
 {{- define "[[ cookiecutter.name ]].chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- include "[[ cookiecutter.name ]].labelValue" (printf "%s-%s" .Chart.Name .Chart.Version) }}
 {{- end }}
 
 {{/*
@@ -50,12 +50,35 @@ Usage: {{- include "[[ cookiecutter.name ]].labels" . | nindent 4 }}
 {{- define "[[ cookiecutter.name ]].labels" -}}
 helm.sh/chart: {{ include "[[ cookiecutter.name ]].chart" . | quote }}
 {{ include "[[ cookiecutter.name ]].selectorLabels" . }}
-app.kubernetes.io/version: {{ .Values.image.tag | toString | trunc 63 | trimSuffix "-" | quote }}
+{{- with include "[[ cookiecutter.name ]].version" . }}
+app.kubernetes.io/version: {{ . | quote }}
+{{- end }}
 app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 app.kubernetes.io/component: [[ cookiecutter.chart.serverType | tojson ]]
 [%- if cookiecutter.chart.business %]
 app.kubernetes.io/part-of: [[ cookiecutter.chart.business | tojson ]]
 [%- endif %]
+{{- end }}
+
+{{/*
+[[ cookiecutter.name ]].labelValue: any text as a label value the API server accepts: a
+character a label may not hold becomes '_' (a '+' of a version, say), at most 63
+characters, starting and ending with a letter or digit (`_v1` gives `v1`, `1.0--` gives
+`1.0`, a cut that ends in '.' loses the '.'); empty when nothing is left.
+Usage: {{ include "[[ cookiecutter.name ]].labelValue" "some text" }}
+*/}}
+{{- define "[[ cookiecutter.name ]].labelValue" -}}
+{{- $value := regexReplaceAll "[^-A-Za-z0-9_.]" (toString .) "_" | trunc 63 }}
+{{- regexReplaceAll "^[^A-Za-z0-9]+|[^A-Za-z0-9]+$" $value "" }}
+{{- end }}
+
+{{/*
+[[ cookiecutter.name ]].version: the image tag as a label value (see labelValue); the
+version label is left out when nothing of the tag is left.
+Usage: {{ include "[[ cookiecutter.name ]].version" . }}
+*/}}
+{{- define "[[ cookiecutter.name ]].version" -}}
+{{- include "[[ cookiecutter.name ]].labelValue" .Values.image.tag }}
 {{- end }}
 
 {{/*

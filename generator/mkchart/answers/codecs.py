@@ -71,10 +71,12 @@ def _is_int(raw: Any) -> bool:
 
 
 # Characters no string answer may hold: C0 controls but tab and newline, DEL, C1 controls,
-# lone surrogates, U+FFFE and U+FFFF. Helm's toYaml fails on most of them without a word
-# (both probes vanish from the Deployment), YAML cannot hold the surrogates, and none has
-# a use in an answer. Everything else reaches the objects byte for byte.
-UNCARRIED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# the line and paragraph separators U+2028/U+2029, lone surrogates, U+FFFE and U+FFFF.
+# Helm's toYaml fails on most of them without a word (both probes vanish from the
+# Deployment); it breaks lines at U+2028/U+2029 where `nindent` does not indent, which
+# garbles the manifest; YAML cannot hold the surrogates; and none has a use in an answer.
+# Everything else reaches the objects byte for byte (tests/test_string_answers_property.py).
+UNCARRIED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 def character_name(char: str) -> str:

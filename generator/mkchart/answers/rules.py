@@ -113,9 +113,11 @@ def quantity(value: object) -> str | None:
 
 def http_path(value: object) -> str | None:
     text = str(value)
-    if text.startswith("/") and " " not in text:
-        return None
-    return t("v.http_path")
+    if not text.startswith("/"):
+        return t("v.http_path")
+    if " " in text:
+        return t("v.http_path.space", char="U+0020")
+    return None
 
 
 def _items(value: object) -> Iterable[object]:

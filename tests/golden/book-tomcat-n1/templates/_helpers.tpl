@@ -40,7 +40,7 @@ book-tomcat-n1.chart: chart name and version for the helm.sh/chart label.
 Usage: {{ include "book-tomcat-n1.chart" . }}
 */}}
 {{- define "book-tomcat-n1.chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- include "book-tomcat-n1.labelValue" (printf "%s-%s" .Chart.Name .Chart.Version) }}
 {{- end }}
 
 {{/*
@@ -50,10 +50,33 @@ Usage: {{- include "book-tomcat-n1.labels" . | nindent 4 }}
 {{- define "book-tomcat-n1.labels" -}}
 helm.sh/chart: {{ include "book-tomcat-n1.chart" . | quote }}
 {{ include "book-tomcat-n1.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Values.image.tag | toString | trunc 63 | trimSuffix "-" | quote }}
+{{- with include "book-tomcat-n1.version" . }}
+app.kubernetes.io/version: {{ . | quote }}
+{{- end }}
 app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 app.kubernetes.io/component: "tomcat"
 app.kubernetes.io/part-of: "book"
+{{- end }}
+
+{{/*
+book-tomcat-n1.labelValue: any text as a label value the API server accepts: a
+character a label may not hold becomes '_' (a '+' of a version, say), at most 63
+characters, starting and ending with a letter or digit (`_v1` gives `v1`, `1.0--` gives
+`1.0`, a cut that ends in '.' loses the '.'); empty when nothing is left.
+Usage: {{ include "book-tomcat-n1.labelValue" "some text" }}
+*/}}
+{{- define "book-tomcat-n1.labelValue" -}}
+{{- $value := regexReplaceAll "[^-A-Za-z0-9_.]" (toString .) "_" | trunc 63 }}
+{{- regexReplaceAll "^[^A-Za-z0-9]+|[^A-Za-z0-9]+$" $value "" }}
+{{- end }}
+
+{{/*
+book-tomcat-n1.version: the image tag as a label value (see labelValue); the
+version label is left out when nothing of the tag is left.
+Usage: {{ include "book-tomcat-n1.version" . }}
+*/}}
+{{- define "book-tomcat-n1.version" -}}
+{{- include "book-tomcat-n1.labelValue" .Values.image.tag }}
 {{- end }}
 
 {{/*
