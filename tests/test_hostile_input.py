@@ -162,7 +162,7 @@ def test_brief_shows_a_bounded_part_of_any_value() -> None:
 
 
 @pytest.mark.parametrize("pair", ["replicas=" + "1" * 100_000, "serverType=" + "x" * 100_000,
-                                  "config.env=" + "A" * 100_000])
+                                  "config.env=" + "A" * 100_000, "config.env.MKCHART_ARG_" + "X" * 100_000 + "=1"])
 def test_a_huge_value_is_shown_shortened(pair: str, mkchart: Run) -> None:
     result = mkchart("new", NAME, "--no-input", "--set", pair)
     assert result.exit_code == ExitCode.BAD_INPUT

@@ -201,10 +201,9 @@ def _measure(value: Any) -> None:
     no more to measure than its text; a collection that holds itself is too deep."""
     measured: dict[int, tuple[int, int]] = {}  # id -> (values, levels)
     open_now: set[int] = set()
+    collections = (dict, list, tuple, set)
 
     def walk(node: Any, depth: int) -> tuple[int, int]:
-        if not isinstance(node, dict | list | tuple | set):
-            return 1, 0
         key = id(node)
         if key in open_now or depth > MAX_DEPTH:
             raise _BoundError("e.yaml.too_deep", most=MAX_DEPTH)
@@ -215,9 +214,12 @@ def _measure(value: Any) -> None:
             values, levels = 1, 1
             children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
             for child in children:
-                size, below = walk(child, depth + 1)
-                values += size
-                levels = max(levels, below + 1)
+                if isinstance(child, collections):  # a scalar counts one, with no level
+                    size, below = walk(child, depth + 1)
+                    values += size
+                    levels = max(levels, below + 1)
+                else:
+                    values += 1
                 if values > MAX_NODES:
                     raise _BoundError("e.yaml.too_big", most=MAX_NODES)
             open_now.discard(key)
@@ -226,7 +228,8 @@ def _measure(value: Any) -> None:
             raise _BoundError("e.yaml.too_deep", most=MAX_DEPTH)
         return values, levels
 
-    walk(value, 1)
+    if isinstance(value, collections):
+        walk(value, 1)
 
 
 def parse(text: str, source: str, keep_text: bool = False) -> Any:

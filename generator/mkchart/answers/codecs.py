@@ -18,6 +18,7 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from mkchart import yamlio
@@ -40,6 +41,8 @@ class Codec:
 def as_text(raw: Any) -> Any:
     """A YAML scalar as the text it was written as, when it was read with its text kept;
     anything else as plain values (a string stays as it is)."""
+    if isinstance(raw, str):
+        return raw
     source = yamlio.source_text(raw)
     return yamlio.plain(raw) if source is None else source
 
@@ -185,8 +188,10 @@ def _optional(inner: Codec) -> Codec:
                  inner.written)
 
 
+@cache
 def codec(tp: Any) -> Codec:
-    """The codec of a leaf type of the model: str, int, bool, X | None, tuple, dict."""
+    """The codec of a leaf type of the model: str, int, bool, X | None, tuple, dict (made
+    once per type: every leaf of every answers tree asks)."""
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
         (inner,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
         return _optional(codec(inner))

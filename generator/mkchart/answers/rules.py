@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from mkchart import data
 from mkchart.answers.names import name_problem
-from mkchart.errors import AnswerError, brief
+from mkchart.errors import AnswerError, brief, clipped
 from mkchart.i18n import t
 
 if TYPE_CHECKING:
@@ -215,5 +215,5 @@ def across(answers: Answers) -> list[AnswerError]:
             problems.append(AnswerError("ingress.host", t("v.ingress_host", host=host)))
     for name in answers.config.env:
         if name in RESERVED_ENV or name.startswith(RESERVED_ENV_PREFIX):
-            problems.append(AnswerError(f"config.env.{name}", t("v.env_reserved", name=name)))
+            problems.append(AnswerError(f"config.env.{clipped(name)}", t("v.env_reserved", name=clipped(name))))
     return problems
