@@ -151,7 +151,7 @@ def test_a_large_fleet_uses_every_core_and_keeps_the_order(mkchart: Run, tmp_pat
     (tmp_path / "fleet.yaml").write_text("services:\n" + "".join(f"  - name: {n}\n" for n in names))
     created = mkchart("batch", "fleet.yaml", "-o", "charts", "--output", "json")
     assert created.exit_code == 0, created.stderr
-    ran_in_workers("_check_entry", "_one")
+    ran_in_workers("_one")  # a new fleet is checked in this process: cheaper than sending it
     assert [c["name"] for c in json_report(created)["charts"]] == names
     assert all(c["status"] == "created" for c in json_report(created)["charts"])
     values = tmp_path / "charts" / names[5] / layout.VALUES_YAML

@@ -135,7 +135,11 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
     seen: dict[str, int] = {}
     # Every entry checked on its own (its existing chart too) in workers; only names are
     # compared here, by the resolved name: defaults or --set can give several the same one.
-    for job, (name, entry, problems) in zip(jobs, parallel_map(_check_entry, jobs), strict=True):
+    # Checking a new chart's answers is cheaper than sending it to a worker and back; an
+    # existing chart's check reads it whole, which pays off in workers.
+    rerun = output_dir is not None and output_dir.is_dir() and any(output_dir.iterdir())
+    results = parallel_map(_check_entry, jobs) if rerun else map(_check_entry, jobs)
+    for job, (name, entry, problems) in zip(jobs, results, strict=True):
         if entry is not None and name in seen:
             checked.refused.append(Refused(job.index, name, (t("b.name_used", name=brief(name), index=seen[name]),)))
             continue
