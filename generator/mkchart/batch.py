@@ -137,7 +137,10 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
     # compared here, by the resolved name: defaults or --set can give several the same one.
     # Checking a new chart's answers is cheaper than sending it to a worker and back; an
     # existing chart's check reads it whole, which pays off in workers.
-    rerun = output_dir is not None and output_dir.is_dir() and any(output_dir.iterdir())
+    try:
+        rerun = output_dir is not None and output_dir.is_dir() and any(output_dir.iterdir())
+    except OSError:  # a folder the system cannot use: each entry's check says why
+        rerun = False
     results = parallel_map(_check_entry, jobs) if rerun else map(_check_entry, jobs)
     for job, (name, entry, problems) in zip(jobs, results, strict=True):
         if entry is not None and name in seen:
