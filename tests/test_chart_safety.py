@@ -155,23 +155,94 @@ def test_two_runs_never_interleave_on_one_chart(mkchart: Run, make_chart: MakeCh
     holder.join()
 
 
-def test_a_failed_rename_puts_every_original_back(make_chart: MakeChart, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_before_the_commit_puts_every_original_back(make_chart: MakeChart,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     chart = make_chart(NAME)
     plan = regeneration.plan_regen(chart, sets=("port=9090", "image.tag=9.0.86"))
     before = files_of(chart)
-    real, calls = os.replace, []
+    real, calls = os.link, []
 
     def failing(src: object, dst: object) -> None:
         calls.append(dst)
-        if len(calls) == 3:  # the journal, then two files, then this one fails
+        if len(calls) == 2:  # the second original kept aside: a full disk, say
+            raise OSError(28, "No space left on device")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "link", failing)
+    with pytest.raises(WriteError):
+        regeneration.apply(plan)
+    monkeypatch.setattr(os, "link", real)
+    assert files_of(chart) == before and write.leftovers(chart) == []
+
+
+def test_a_failure_after_the_commit_finishes_the_change(make_chart: MakeChart, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    chart = make_chart(NAME)
+    plan = regeneration.plan_regen(chart, sets=("port=9090", "image.tag=9.0.86"))
+    expected = {**files_of(chart), **{path: content for path, content in plan.writes.items() if content}}
+    real, calls = os.replace, []
+
+    def failing_once(src: object, dst: object) -> None:
+        calls.append(dst)
+        if len(calls) == 3:  # the journal, one file, then this rename fails once
             raise OSError(5, "Input/output error")
         real(src, dst)
 
-    monkeypatch.setattr(os, "replace", failing)
+    monkeypatch.setattr(os, "replace", failing_once)
     with pytest.raises(WriteError):
         regeneration.apply(plan)
     monkeypatch.setattr(os, "replace", real)
-    assert files_of(chart) == before and write.leftovers(chart) == []
+    # Decided at the commit: finished at once, never rolled back into a mix.
+    assert files_of(chart) == expected and write.leftovers(chart) == []
+
+
+def _plant_journal(chart: Path, entries: list[dict[str, object]]) -> None:
+    (chart / write.JOURNAL).write_text(json.dumps({"format": 1, "files": entries}))
+
+
+@pytest.mark.parametrize("entry", [
+    {"path": "evil/victim", "temp": "evil/.victim.x.mkchart-new", "backup": None},  # through a link
+    {"path": "evil/victim", "temp": None, "backup": "evil/.victim.x.mkchart-old"},  # a removal there
+    {"path": "values.yaml", "temp": "evil/.values.yaml.x.mkchart-new", "backup": None},  # a temp elsewhere
+    {"path": "values.yaml", "temp": "notes.txt", "backup": None},  # not a temp mkchart makes
+    {"path": "values.yaml", "temp": 5, "backup": None},  # not even a path
+], ids=["write through a link", "remove through a link", "temp in another folder", "not a temp", "not text"])
+def test_a_planted_journal_never_reaches_outside_the_chart(entry: dict[str, object], mkchart: Run,
+                                                          make_chart: MakeChart, tmp_path: Path) -> None:
+    chart = make_chart(NAME)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "victim").write_text("theirs\n")
+    (outside / ".victim.x.mkchart-new").write_text("PWNED\n")
+    (outside / ".values.yaml.x.mkchart-new").write_text("PWNED\n")
+    (chart / "evil").symlink_to(outside)
+    (chart / "notes.txt").write_text("mine\n")
+    _plant_journal(chart, [entry])
+    result = mkchart("regen", str(chart))
+    assert result.exit_code == ExitCode.BAD_INPUT and "Traceback" not in result.output, result.output
+    assert (outside / "victim").read_text() == "theirs\n" and (chart / "notes.txt").read_text() == "mine\n"
+    assert "PWNED" not in (chart / layout.VALUES_YAML).read_text()
+
+
+def test_a_journal_that_cannot_be_finished_is_a_clean_error(mkchart: Run, make_chart: MakeChart) -> None:
+    chart = make_chart(NAME)
+    (chart / "templates" / ".x.mkchart-new").write_text("a file over a folder\n")
+    (chart / ".templates.x.mkchart-new").write_text("a file over a folder\n")
+    _plant_journal(chart, [{"path": "templates", "temp": ".templates.x.mkchart-new", "backup": None}])
+    result = mkchart("regen", str(chart))
+    assert result.exit_code == ExitCode.BAD_INPUT and "Traceback" not in result.output, result.output
+
+
+def test_a_killed_new_force_gets_its_old_chart_back(mkchart: Run, make_chart: MakeChart, tmp_path: Path) -> None:
+    chart = make_chart(NAME)
+    before = files_of(chart)
+    # Killed between moving the old chart aside and renaming the new one into place.
+    hidden = chart.parent / f".{NAME}.abc123.mkchart-old"
+    os.rename(chart, hidden)
+    (chart.parent / f".{NAME}.def456.mkchart-new").mkdir()
+    assert mkchart("new", NAME, "--no-input", "--output-dir", str(chart.parent)).exit_code == ExitCode.BAD_INPUT
+    assert files_of(chart) == before, "the old chart is back, and new refuses to overwrite it"
+    assert not [p for p in chart.parent.iterdir() if p.name.startswith(".")]
 
 
 # --- kills: SIGKILL and SIGTERM at every rename of a regen ----------------------------------

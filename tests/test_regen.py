@@ -287,18 +287,18 @@ def test_a_failed_write_leaves_the_chart_as_it_was(make_chart: MakeChart, monkey
     plan = regeneration.plan_regen(chart, sets=("port=9090", "image.tag=9.0.86"))
     assert len(plan.writes) >= 3
     before = snapshot(chart)
-    real_replace, calls = os.replace, []
+    real_write, calls = Path.write_bytes, []
 
-    def failing(src: object, dst: object) -> None:
-        calls.append(dst)
-        if len(calls) == 4:
+    def failing(path: Path, data: bytes) -> int:
+        calls.append(path)
+        if len(calls) == 2:  # the disk fills up while the new files are staged
             raise OSError(28, "No space left on device")
-        real_replace(src, dst)
+        return real_write(path, data)
 
-    monkeypatch.setattr(os, "replace", failing)
+    monkeypatch.setattr(Path, "write_bytes", failing)
     with pytest.raises(WriteError):
         regeneration.apply(plan)
-    monkeypatch.setattr(os, "replace", real_replace)
+    monkeypatch.setattr(Path, "write_bytes", real_write)
     assert snapshot(chart) == before
 
 

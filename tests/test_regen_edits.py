@@ -75,3 +75,16 @@ def test_an_untouched_config_copy_goes_with_its_answer(mkchart: Run, make_chart:
     assert mkchart("regen", str(chart), "--set", "config.files=").exit_code == 0
     assert not (chart / "files/config/app.conf").exists()
     assert mkchart("regen", "--check", str(chart)).exit_code == 0
+
+
+def test_a_config_copy_no_record_vouches_for_is_kept(mkchart: Run, make_chart: MakeChart, tmp_path: Path) -> None:
+    (tmp_path / "app.conf").write_text("a=1\n")
+    chart = make_chart(NAME, "config.files=app.conf")
+    record = chart / layout.ANSWERS_FILE
+    lines = record.read_text().splitlines(keepends=True)
+    record.write_text("".join(line for line in lines if not line.lstrip().startswith("files/config/app.conf:")))
+    copy = chart / "files/config/app.conf"
+    copy.write_text("a=1\nmine=2\n")
+    result = mkchart("regen", str(chart), "--set", "config.files=")
+    assert result.exit_code == ExitCode.DRIFT, result.output
+    assert copy.read_text() == "a=1\nmine=2\n"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from mkchart.errors import ChartBusyError, ChartChangedError, TargetExistsError, UnsafeFileError, UsageError, WriteError
 from mkchart.i18n import t
-from mkchart.safeio import check_in_chart, look_up, parts_of, read_in_chart
+from mkchart.safeio import check_in_chart, look_up, read_in_chart
 
 # Suffixes of what mkchart stages beside a target (hidden, named after it) while writing.
 _NEW, _OLD = ".mkchart-new", ".mkchart-old"
@@ -55,15 +55,23 @@ def check_target(target: Path, force: bool = False) -> None:
 
 
 def remove_staging(output_dir: Path, names: set[str]) -> None:
-    """Remove what a killed run left while writing the chart folders NAMES: their hidden
-    staging folders in OUTPUT_DIR (never a chart). One scan, however many names."""
+    """Clean up after a killed run that was writing the chart folders NAMES in OUTPUT_DIR:
+    a hidden staging folder is removed; a hidden old chart (`new --force` moves it aside
+    first) goes back into place if the chart is missing, else it is removed. One scan."""
     try:
         found = list(os.scandir(output_dir))
     except OSError:
         return
     for item in found:
-        owner = item.name[1:].rsplit(".", 2)[0] if item.name.startswith(".") and item.name.endswith(_NEW) else None
-        if owner in names and item.is_dir(follow_symlinks=False):
+        if not (item.name.startswith(".") and item.name.endswith((_NEW, _OLD))):
+            continue
+        owner = item.name[1:].rsplit(".", 2)[0]
+        if owner not in names or not item.is_dir(follow_symlinks=False):
+            continue
+        target = output_dir / owner
+        if item.name.endswith(_OLD) and look_up(target) is None:
+            os.rename(item.path, target)
+        else:
             shutil.rmtree(item.path, ignore_errors=True)
 
 
@@ -94,7 +102,7 @@ def write_new_chart(target: Path, files: Mapping[str, bytes], force: bool = Fals
         _fill(staging, files)
         os.chmod(staging, 0o755)  # mkdtemp makes 0700; a chart folder is an ordinary folder
         if target.exists():
-            backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".mkchart-old", dir=parent))
+            backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=_OLD, dir=parent))
             os.rmdir(backup)
             os.rename(target, backup)
         os.rename(staging, target)
@@ -175,7 +183,10 @@ def chart_lock(chart: Path, shared: bool = False, wait: float | None = None) -> 
     """An advisory lock on the chart folder, so two mkchart runs never interleave on one
     chart: the second waits up to LOCK_WAIT_SECONDS, then stops with a clear message."""
     wait = LOCK_WAIT_SECONDS if wait is None else wait
-    descriptor = os.open(chart, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        descriptor = os.open(chart, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as error:
+        raise _write_error(error, chart) from None
     try:
         mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
         deadline = time.monotonic() + wait
@@ -205,14 +216,31 @@ def _journal_entries(chart: Path) -> list[_Entry] | None:
         return None
     try:
         document = json.loads(raw)
-        entries = [_Entry(str(e["path"]), e.get("temp"), e.get("backup")) for e in document["files"]]
+        entries = [_Entry(e["path"], e.get("temp"), e.get("backup")) for e in document["files"]]
         for entry in entries:
-            for relative in (entry.path, entry.temp, entry.backup):
-                if relative is not None:
-                    parts_of(str(relative))
-    except (ValueError, KeyError, TypeError, UnsafeFileError):
+            _check_entry(chart, entry)
+    except (ValueError, KeyError, TypeError, AttributeError, UnsafeFileError):
         raise WriteError(t("j.bad_journal", chart=chart, journal=JOURNAL), t("j.bad_journal.hint")) from None
     return entries
+
+
+def _check_entry(chart: Path, entry: _Entry) -> None:
+    """A journal comes from the chart folder, which a pull request can change: each entry
+    must name what mkchart itself stages (a hidden temp or backup beside its target) and
+    reach them through real folders only; else ValueError/UnsafeFileError."""
+    if not isinstance(entry.path, str):
+        raise TypeError(entry.path)
+    folder = entry.path.rpartition("/")[0]
+    for staged, suffix in ((entry.temp, _NEW), (entry.backup, _OLD)):
+        if staged is None:
+            continue
+        if not isinstance(staged, str) or staged.rpartition("/")[0] != folder:
+            raise ValueError(staged)
+        name = staged.rpartition("/")[2]
+        if not (name.startswith(".") and name.endswith(suffix)):
+            raise ValueError(staged)
+        check_in_chart(chart, staged)
+    check_in_chart(chart, entry.path)
 
 
 def leftovers(chart: Path) -> list[str]:
@@ -229,6 +257,13 @@ def leftovers(chart: Path) -> list[str]:
 def recover(chart: Path) -> list[str]:
     """Finish what an interrupted regen left: complete a committed transaction, or drop
     an uncommitted one's temps. Returns the paths it put in place (for a note)."""
+    try:
+        return _recover(chart)
+    except OSError as error:
+        raise _write_error(error, chart) from None
+
+
+def _recover(chart: Path) -> list[str]:
     completed: list[str] = []
     entries = _journal_entries(chart)
     if entries is not None:
@@ -276,7 +311,14 @@ def _update_files(chart: Path, changes: Mapping[str, bytes | None], expected: Ma
             transaction.apply()
             transaction.finish()
     except BaseException:
-        transaction.roll_back()
+        if not transaction.committed:
+            transaction.roll_back()
+            raise
+        # Committed: the change is decided. Finish it now (a rename can fail once, say);
+        # if that fails too, the journal stays and the next run finishes it. Never a
+        # roll back from here: interrupted, it would leave old and new files mixed.
+        with deferred_signals():
+            recover(chart)
         raise
 
 

@@ -176,8 +176,9 @@ def decide_config_copy(path: str, disk: bytes | None, theirs: bytes | None, writ
     if theirs is None:
         if disk is None:
             return FileChange(path, Action.UNCHANGED, None, None)
-        if written is not None and record.sha256(disk) != written:
-            # Your edit is never dropped silently: it stays (still mounted) until you decide.
+        if written is None or record.sha256(disk) != written:
+            # Your edit (or a copy no record vouches for) is never dropped silently: it
+            # stays, still mounted, until you decide.
             return FileChange(path, Action.UNRESOLVED, disk, disk, t("r.note.config_dropped_edited"))
         return FileChange(path, Action.REMOVE, disk, None, t("r.note.config_removed"))
     if disk is not None and textmerge.has_markers(_decode(disk)):
