@@ -14,13 +14,16 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkchart.errors import ChartBusyError, ChartChangedError, TargetExistsError, UnsafeFileError, UsageError, WriteError
 from mkchart.i18n import t
 from mkchart.safeio import check_in_chart, look_up, read_in_chart
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 # Suffixes of what mkchart stages beside a target (hidden, named after it) while writing.
 _NEW, _OLD = ".mkchart-new", ".mkchart-old"
@@ -145,8 +148,11 @@ def _fsync_file(path: Path) -> None:
 
 
 @functools.cache
-def _fsync_pool() -> ThreadPoolExecutor:
+def _fsync_pool() -> Executor:
     # One per process (forked workers make their own on first use): threads that only wait.
+    # Imported here: `mkchart new` never needs it, and it costs start-up time.
+    from concurrent.futures import ThreadPoolExecutor
+
     return ThreadPoolExecutor(max_workers=8, thread_name_prefix="mkchart-fsync")
 
 
