@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from mkchart.answers import profiles
 from mkchart.cli import app
 from mkchart.i18n import set_language
 
@@ -82,6 +83,8 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("MKCHART_CACHE_DIR", str(tmp_path / ".cache"))
     # The language is per process; an in-process run with --lang zh must not leak into the next test.
     set_language("en")
+    # So are a team's profiles (--profiles): each test starts with the built-in ones alone.
+    profiles.activate(())
 
 
 def child_env(**extra: str) -> dict[str, str]:
@@ -315,3 +318,13 @@ def resolve(name: str | None = None, file: dict[str, Any] | None = None, sets: d
     from mkchart.answers.resolve import resolve as resolve_layers
 
     return resolve_layers(Layers(file=file or {}, set=sets or {}, name=name))
+
+
+def own_image(server_type: str) -> tuple[str, ...]:
+    """The --set flags that give a type running the user's own image (springboot, nodejs,
+    python, generic) an application image; nothing for a type with an image of its own."""
+    from mkchart.answers import profiles
+
+    if not profiles.get(server_type).contract.appImage:
+        return ()
+    return (f"image.repository=harbor.example.com/book/{server_type}-app", "image.tag=1.0.0")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MakeChart, resolve
-from mkchart import yamlio
+from mkchart import ANSWERS_FORMAT, yamlio
 from mkchart.answers.names import name_problem, split_name
 from mkchart.answers.profiles import all_profiles, type_spellings
 from mkchart.answers.resolve import parse_sets
@@ -44,7 +44,10 @@ def test_profiles_cover_the_issue_list() -> None:
     assert type_spellings()["zk"] == "zookeeper"
     for profile in all_profiles().values():
         tag = profile.defaults.get("image", {}).get("tag")
-        assert profile.name == "generic" or (tag and tag != "latest")
+        # A profile for the user's own application image has no image of its own.
+        assert (profile.contract.appImage and tag is None) or (tag and tag != "latest")
+    assert {p.name for p in all_profiles().values() if p.contract.appImage} == {
+        "springboot", "nodejs", "python", "generic"}
 
 
 def test_precedence_set_over_file_over_name_over_profile() -> None:
@@ -135,7 +138,7 @@ def _leaves(tree: dict, prefix: str = "") -> list[str]:
 def test_chart_keeps_its_answers(make_chart: MakeChart) -> None:
     chart = make_chart("book-mysql-m1", "persistence.storageClass=glusterfs")
     recorded = yamlio.read_mapping(chart / ".mkchart.yaml")
-    assert recorded["mkchart"]["format"] == 1
+    assert recorded["mkchart"]["format"] == ANSWERS_FORMAT == 2
     glusterfs = {"persistence": {"storageClass": "glusterfs"}}
     assert recorded["answers"] == to_tree(resolve("book-mysql-m1", None, glusterfs).answers)
     # the recorded answers regenerate the same answers

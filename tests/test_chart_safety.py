@@ -17,6 +17,7 @@ import pytest
 
 from conftest import MakeChart, Run, child_env
 from mkchart import write
+from mkchart.answers.profiles import get
 from mkchart.chart import layout
 from mkchart.errors import ChartBusyError, ChartChangedError, ExitCode, WriteError
 from mkchart.regen import plan as regeneration
@@ -360,4 +361,6 @@ def test_an_interrupted_batch_reports_exactly_what_it_wrote(tmp_path: Path) -> N
     # Nothing half-written: every chart folder is complete, no staging folder is left.
     assert not [p for p in charts.iterdir() if p.name.startswith(".")]
     for name in on_disk:
-        assert len(files_of(charts / name)) == 15, name
+        # the skeleton's 14 files and the record, plus the profile's own config files
+        own = len(get(name.split("-")[1]).chart.files)
+        assert len(files_of(charts / name)) == 15 + own, name

@@ -107,4 +107,4 @@ def test_other_control_characters_in_a_config_file_are_carried(make_chart: MakeC
     lint_strict(chart)
     files = next(o["data"] for o in by_kind(render_objects(chart), "ConfigMap")
                  if o["metadata"]["name"].endswith("-files"))
-    assert files == {"app.conf": content}
+    assert files["app.conf"] == content

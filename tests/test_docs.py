@@ -161,6 +161,31 @@ def test_answers_reference_lists_every_key(update_golden: bool) -> None:
     _check_generated(ANSWERS_DOC, "keys", _keys_table(), update_golden)
 
 
+def _server_types_table() -> str:
+    """One row per built-in profile, read from its contract: what the chart does with it."""
+    from mkchart.answers.profiles import all_profiles
+
+    rows = ["| type | image | port | probe | runs as | writable (emptyDir) | data (claim) | Ingress |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for profile in all_profiles().values():
+        contract, defaults = profile.contract, profile.defaults
+        name = f"[`{profile.name}`](server-types/{profile.name}.md)"
+        if profile.aliases:
+            name += " (" + ", ".join(f"`{a}`" for a in profile.aliases) + ")"
+        image = f"your own, built FROM `{contract.image}`" if contract.appImage and contract.image else (
+            "your own" if contract.appImage else f"`{contract.image}`")
+        data = ", ".join(f"{d.path}" + (f" (`{d.subPath}/`)" if d.subPath else "") for d in contract.data)
+        writes = ", ".join(f"{w.path} ({w.sizeLimit})" for w in contract.writes) or "none"
+        rows.append(f"| {name} | {image} | {defaults['port']} | {defaults['probe']['style']} | "
+                    f"uid {contract.user['uid']} | {writes} | {data} | "
+                    f"{'yes' if contract.protocol == 'http' else 'refused'} |")
+    return "\n".join(rows)
+
+
+def test_server_types_table_is_the_profiles(update_golden: bool) -> None:
+    _check_generated(ANSWERS_DOC, "server-types", _server_types_table(), update_golden)
+
+
 def _layers_list() -> str:
     from mkchart.answers.layers import PRECEDENCE
 
@@ -356,7 +381,7 @@ def test_readme_chart_tree_is_the_real_chart() -> None:
 
     tree = re.search(r"```\n(book-tomcat-n1/\n.*?)```", README.read_text(), re.S)
     assert tree, "README: the chart tree of book-tomcat-n1"
-    listed = set(re.findall(r"[\w.-]+\.(?:yaml|tpl|txt)|\.helmignore", tree.group(1)))
+    listed = set(re.findall(r"[\w.-]+\.(?:yaml|tpl|txt|xml|properties)|\.helmignore", tree.group(1)))
     files = set(plan_new(Inputs(name="book-tomcat-n1")).files)
     real = {Path(path).name for path in files if not path.endswith("/.gitkeep")}
     assert listed == real, f"README's tree: missing {sorted(real - listed)}, not in a chart {sorted(listed - real)}"

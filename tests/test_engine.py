@@ -16,6 +16,7 @@ from conftest import (
     helm_checked,
     lint_strict,
     one,
+    own_image,
     render_objects,
     validate_objects,
 )
@@ -28,7 +29,6 @@ NAMES = {
     "nodejs": "book-nodejs-n1", "python": "book-python-n1", "mysql": "book-mysql-m1",
     "redis": "book-redis-n1", "zookeeper": "book-zk-n1", "generic": "book-worker-n1",
 }
-GENERIC_IMAGE = ("image.repository=harbor.example.com/book/worker", "image.tag=1.4.2")
 
 
 def _container(objects: list[dict[str, Any]]) -> dict[str, Any]:
@@ -58,8 +58,7 @@ def test_every_profile_has_a_test_name() -> None:
 
 @pytest.mark.parametrize("server_type", sorted(NAMES))
 def test_each_server_type_lints_renders_and_validates(server_type: str, make_chart: MakeChart) -> None:
-    sets = GENERIC_IMAGE if server_type == "generic" else ()
-    chart = make_chart(NAMES[server_type], *sets)
+    chart = make_chart(NAMES[server_type], *own_image(server_type))
     objects = helm_checked(chart, KUBE_VERSIONS)
     kinds = sorted(o["kind"] for o in objects)
     expected = {"Deployment", "Service", "ServiceAccount", "Pod"}
@@ -68,10 +67,16 @@ def test_each_server_type_lints_renders_and_validates(server_type: str, make_cha
     _check_restricted(deployment["spec"]["template"]["spec"])
     _check_restricted(one(objects, "Pod")["spec"])
     # Stateful types persist by default; with persistence on, the same chart still validates.
-    on = render_objects(chart, {"persistence": {"enabled": True}, "ingress": {"enabled": True}})
+    switches = {"persistence": {"enabled": True}, "ingress": {"enabled": True}}
+    if all_profiles()[server_type].contract.protocol != "http":
+        # An Ingress to a server that speaks no HTTP fails the install, naming the value.
+        with pytest.raises(Exception, match=r"ingress\.enabled: an Ingress carries HTTP"):
+            render_objects(chart, switches)
+        switches["ingress"]["enabled"] = False
+    on = render_objects(chart, switches)
     validate_objects(on, OLDEST_AND_NEWEST)
-    assert one(on, "PersistentVolumeClaim") and one(on, "Ingress")
-    lint_strict(chart, {"persistence": {"enabled": True}, "ingress": {"enabled": True}})
+    assert one(on, "PersistentVolumeClaim") and bool(by_kind(on, "Ingress")) == switches["ingress"]["enabled"]
+    lint_strict(chart, switches)
 
 
 def test_names_stay_within_63_characters(make_chart: MakeChart) -> None:
@@ -124,8 +129,11 @@ def test_config_sources_reach_the_container(make_chart: MakeChart, tmp_path: Pat
         "DB_HOST": "book-mysql-m1", "JAVA_OPTS": "-Xmx512m -Dfile.encoding=UTF-8",
         "arg-0": "run", "arg-1": "--verbose",
     }
+    # The user's server.xml replaces the profile's own; its logging.properties stays.
+    own = (chart / layout.CONFIG_FILES_DIR / "logging.properties").read_text()
+    assert "java.util.logging.ConsoleHandler" in own
     assert maps["book-tomcat-n1-files"] == {
-        "app.properties": "greeting=ni hao\n", "server.xml": "<Server port=\"-1\"/>\n",
+        "app.properties": "greeting=ni hao\n", "server.xml": "<Server port=\"-1\"/>\n", "logging.properties": own,
     }
     container = _container(objects)
     env = {e["name"]: e for e in container["env"]}
@@ -170,7 +178,8 @@ def test_persistence_and_ingress_switches(persistence: bool, ingress: bool, make
         assert volumes["data"]["persistentVolumeClaim"]["claimName"] == claim["metadata"]["name"]
         assert deployment["spec"]["strategy"]["type"] == "Recreate"
     else:
-        assert volumes["data"] == {"name": "data", "emptyDir": {}}
+        # At most the claim's size on the node's disk, as the claim would be.
+        assert volumes["data"] == {"name": "data", "emptyDir": {"sizeLimit": "20Gi"}}
     if ingress:
         rule = one(objects, "Ingress")["spec"]
         assert rule["ingressClassName"] == "nginx"
@@ -216,9 +225,11 @@ def test_labels_follow_helm_conventions(make_chart: MakeChart) -> None:
         assert labels["app.kubernetes.io/part-of"] == "book"
 
 
-def test_every_value_is_commented(make_chart: MakeChart) -> None:
+@pytest.mark.parametrize("server_type", sorted(NAMES))
+def test_every_value_is_commented(server_type: str, make_chart: MakeChart) -> None:
     """Helm best practice: each key in values.yaml has a comment just above that starts with its name."""
-    lines = (make_chart("book-tomcat-n1") / layout.VALUES_YAML).read_text().splitlines()
+    chart = make_chart(NAMES[server_type], *own_image(server_type))
+    lines = (chart / layout.VALUES_YAML).read_text().splitlines()
     path: list[tuple[int, str]] = []
     uncommented = []
     for number, line in enumerate(lines):
@@ -234,7 +245,7 @@ def test_every_value_is_commented(make_chart: MakeChart) -> None:
         parent = ".".join(p for _, p in path[:-1])
         # Keys inside a Kubernetes object copied as is (probes, security contexts,
         # resources) are documented by the comment on their top-level key.
-        if parent.split(".")[0] in {"livenessProbe", "readinessProbe", "podSecurityContext",
+        if parent.split(".")[0] in {"livenessProbe", "readinessProbe", "startupProbe", "podSecurityContext",
                                     "securityContext", "resources"} \
                 or parent.startswith(("test.image", "test.resources")) or parent == "config.env":
             continue
@@ -251,7 +262,8 @@ def test_every_value_is_commented(make_chart: MakeChart) -> None:
 def test_chart_layout_is_the_seeds(make_chart: MakeChart) -> None:
     chart = make_chart("book-tomcat-n1")
     files = sorted(p.relative_to(chart).as_posix() for p in chart.rglob("*") if p.is_file())
-    assert files == sorted([*layout.SKELETON_FILES, layout.ANSWERS_FILE])
+    own = [layout.config_copy(name) for name in ("logging.properties", "server.xml")]  # the profile's
+    assert files == sorted([*layout.SKELETON_FILES, layout.ANSWERS_FILE, *own])
     assert (chart / layout.CHARTS_DIR).is_dir()
     assert layout.ANSWERS_FILE in (chart / layout.HELMIGNORE).read_text().splitlines()
 
@@ -259,7 +271,7 @@ def test_chart_layout_is_the_seeds(make_chart: MakeChart) -> None:
 @pytest.mark.parametrize(("name", "sets"), [
     ("null", ("image.repository=harbor.example.com/x/null", "image.tag=1.0.0")),
     ("on-tomcat-n1", ()),
-    ("yes-redis-n1", ("ingress.enabled=true",)),
+    ("yes-nginx-n1", ("ingress.enabled=true",)),
 ])
 def test_yaml_keywords_as_names_and_env_keys_stay_strings(name: str, sets: tuple[str, ...],
                                                             make_chart: MakeChart) -> None:
@@ -268,7 +280,8 @@ def test_yaml_keywords_as_names_and_env_keys_stay_strings(name: str, sets: tuple
                        "persistence.mountPath=/data/my files #1")
     objects = helm_checked(chart, OLDEST_AND_NEWEST)
     env_map = next(o for o in by_kind(objects, "ConfigMap") if o["metadata"]["name"].endswith("-env"))
-    assert env_map["data"] == {"ON": "1", "Y": "2", "NULL": "3"}
+    own = all_profiles()[name.split("-")[1] if "-" in name else "generic"].chart.env  # tomcat's JAVA_OPTS
+    assert env_map["data"] == {"ON": "1", "Y": "2", "NULL": "3", **own}
     container = _container(objects)
     assert {"ON", "Y", "NULL"} <= {e["name"] for e in container["env"]}
     assert {"name": "data", "mountPath": "/data/my files #1"} in container["volumeMounts"]
@@ -293,6 +306,6 @@ def test_mysql_password_is_a_generated_secret_never_logged(make_chart: MakeChart
 
 
 def test_springboot_reads_config_from_the_chosen_mount_path(make_chart: MakeChart) -> None:
-    chart = make_chart("book-springboot-n1", "config.mountPath=/app/config/")
+    chart = make_chart("book-springboot-n1", "config.mountPath=/app/config/", *own_image("springboot"))
     env_map = next(o for o in by_kind(render_objects(chart), "ConfigMap") if o["metadata"]["name"].endswith("-env"))
     assert env_map["data"]["SPRING_CONFIG_ADDITIONAL_LOCATION"] == "optional:file:/app/config/"

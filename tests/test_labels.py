@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MakeChart, Run, assert_api_server_rules, by_kind, one, render_objects
+from conftest import MakeChart, Run, assert_api_server_rules, by_kind, one, own_image, render_objects
 from mkchart.answers.profiles import all_profiles
 from mkchart.chart import layout
 from mkchart.errors import ExitCode
@@ -74,16 +74,17 @@ def test_tags_outside_dockers_grammar_are_refused(tag: str, mkchart: Run) -> Non
 def test_every_profile_with_every_option_meets_the_api_servers_rules(server_type: str, make_chart: MakeChart,
                                                                     tmp_path: Path) -> None:
     name = f"{'b' * 40}-{server_type}-{'n' * 10}"[:63].rstrip("-")
-    sets = ["ingress.enabled=true", "persistence.enabled=true", "config.env.A=1", "config.args=x",
-            "imagePullSecrets=harbor"]
-    if server_type == "generic":
-        sets += ["image.repository=harbor.example.com/a/b", "image.tag=1"]
+    sets = ["persistence.enabled=true", "config.env.A=1", "config.args=x", "imagePullSecrets=harbor",
+            *own_image(server_type)]
+    http = all_profiles()[server_type].contract.protocol == "http"
+    if http:  # an Ingress is refused for a server that does not speak HTTP
+        sets.append("ingress.enabled=true")
     (tmp_path / "app.conf").write_text("a=1\n")
     chart = make_chart(name, *sets, "config.files=app.conf")
     release = f"{name}-release"[:53].rstrip("-")  # Helm refuses release names over 53 characters
     objects = render_objects(chart, name=release)
     assert_api_server_rules(objects)
-    assert by_kind(objects, "Service") and by_kind(objects, "Ingress")
+    assert by_kind(objects, "Service") and bool(by_kind(objects, "Ingress")) == http
 
 
 def test_the_rules_check_can_fail() -> None:

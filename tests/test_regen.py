@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import (
@@ -17,6 +18,7 @@ from conftest import (
     json_report,
     lint_strict,
     one,
+    own_image,
     render_objects,
     set_args,
     snapshot,
@@ -211,7 +213,7 @@ def test_missing_or_invalid_answers_file(mkchart: Run, make_chart: MakeChart) ->
 def test_future_format_is_refused(mkchart: Run, make_chart: MakeChart) -> None:
     chart = make_chart(NAME)
     answers = chart / layout.ANSWERS_FILE
-    edit_file(answers, "format: 1", "format: 99")
+    edit_file(answers, "format: 2", "format: 99")
     refused(mkchart, chart, "answers format 99 is newer", "upgrade mkchart")
 
 
@@ -219,14 +221,14 @@ def test_old_format_is_migrated(mkchart: Run, make_chart: MakeChart) -> None:
     chart = make_chart(NAME)
     answers = chart / layout.ANSWERS_FILE
     text = answers.read_text()
-    old = text[:text.index("# generated:")].replace("format: 1", "format: 0").replace("style: http", "type: http")
+    old = text[:text.index("# generated:")].replace("format: 2", "format: 0").replace("style: http", "type: http")
     old = old.replace("  port: 8080\n", "  port: 8080  # the connector port\n")
     answers.write_text(old)
     result = regen(mkchart, chart)
     assert result.exit_code == 0, result.output
     assert "migrated format 0 -> 1" in result.output and "probe.type is now probe.style" in result.output
     migrated = answers.read_text()
-    assert "format: 1" in migrated and "style: http" in migrated and "generated:" in migrated
+    assert "format: 2" in migrated and "style: http" in migrated and "generated:" in migrated
     assert "port: 8080  # the connector port" in migrated  # the user's comment survives
     assert regen(mkchart, chart, "--check").exit_code == 0
     lint_strict(chart)
@@ -247,6 +249,7 @@ def test_never_writes_outside_the_chart(mkchart: Run, make_chart: MakeChart, tmp
     outside = tmp_path / "outside"
     outside.mkdir()
     (tmp_path / "app.conf").write_text("a=1\n")
+    shutil.rmtree(chart / "files")  # tomcat's own config files live there
     os.symlink(outside, chart / "files")
     result = regen(mkchart, chart, *set_args("config.files=app.conf"))
     assert result.exit_code == 2 and "outside the chart" in result.output
@@ -270,9 +273,14 @@ ANSWER_CHANGES = st.fixed_dictionaries({}, optional={
 @given(changes=ANSWER_CHANGES)
 def test_regen_without_edits_equals_a_fresh_chart(changes: dict[str, str],
                                                   tmp_path_factory: pytest.TempPathFactory) -> None:
+    server_type = changes.get("serverType", "tomcat")
+    # An Ingress to a server that speaks no HTTP is refused (tested in test_bad_input).
+    assume(not (server_type == "redis" and changes.get("ingress.enabled") == "true"))
     root = tmp_path_factory.mktemp("prop")
     run = Run(root)
     pairs = [f"{k}={v}" for k, v in changes.items()]
+    if "serverType" in changes:  # springboot runs the user's own image: give one
+        pairs += [p for p in own_image(server_type) if p.split("=")[0] not in changes]
     assert run("new", NAME, "--no-input", "-o", "old").exit_code == 0
     result = run("regen", f"old/{NAME}", *set_args(*pairs))
     assert result.exit_code == 0, result.output
@@ -322,7 +330,7 @@ def test_after_an_mkchart_upgrade_edited_files_show_every_difference(mkchart: Ru
 
 def test_an_os_error_is_a_clean_message_and_nothing_changes(mkchart: Run, make_chart: MakeChart,
                                                            tmp_path: Path) -> None:
-    chart = make_chart(NAME)
+    chart = make_chart("book-mysql-m1")
     (chart / "files").write_text("x\n")  # a file where regen needs the folder files/config
     (tmp_path / "app.conf").write_text("a=1\n")
     before = snapshot_with_mtimes(chart)
@@ -337,7 +345,7 @@ def test_an_os_error_is_a_clean_message_and_nothing_changes(mkchart: Run, make_c
 
 def test_an_os_error_in_one_of_many_charts_lets_the_others_go_on(mkchart: Run, make_chart: MakeChart,
                                                                 tmp_path: Path) -> None:
-    broken, fine = make_chart(NAME), make_chart("book-redis-n1")
+    broken, fine = make_chart("book-mysql-m1"), make_chart("book-redis-n1")
     (broken / "files").write_text("x\n")
     (tmp_path / "app.conf").write_text("a=1\n")
     result = mkchart("regen", str(broken), str(fine), "--set", "config.files=app.conf", "--output", "json")

@@ -11,8 +11,8 @@ from mkchart.chart import skeleton
 from mkchart.chart.context import chart_context
 from mkchart.data import skeleton_dir
 
-CONTEXT = {"cookiecutter": chart_context(resolve("book-mysql-m1", None, {"ingress": {"enabled": True}}).answers,
-                                         ["my.cnf"])}
+CONTEXT = {"cookiecutter": chart_context(resolve("book-redis-r1", None, {"password": True}).answers,
+                                         ["redis.conf"])}
 
 
 def _render(env: object, names: list[str]) -> dict[str, str]:

@@ -98,7 +98,8 @@ PLACES = {
     # Each config file is mounted at mountPath/NAME (one trailing '/' of mountPath dropped).
     "config.mountPath": Place("config.mountPath",
                               lambda v: {"config": {"mountPath": v, "files": [CONFIG_FILE]}},
-                              lambda objects: mounts(objects)["config-files"],
+                              lambda objects: next(m["mountPath"] for m in container(objects)["volumeMounts"]
+                                                   if m.get("subPath") == CONFIG_FILE),
                               lambda v: f"{v.removesuffix('/')}/{CONFIG_FILE}", prefix="/"),
 }
 

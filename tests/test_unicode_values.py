@@ -58,11 +58,12 @@ def test_http_paths_env_args_ingress_and_mounts(make_chart: MakeChart, tmp_path:
     assert main["readinessProbe"]["httpGet"]["path"] == f"/ready/{CJK}"
     mounts = {m["name"]: m["mountPath"] for m in main["volumeMounts"]}
     assert mounts["data"] == f"/data/{CJK}"
-    assert mounts["config-files"] == f"/etc/{EMOJI}/app.conf"
+    assert {"name": "config-files", "mountPath": f"/etc/{EMOJI}/app.conf", "subPath": "app.conf",
+            "readOnly": True} in main["volumeMounts"]
     env = next(o["data"] for o in by_kind(objects, "ConfigMap") if o["metadata"]["name"].endswith("-env"))
     assert env["GREETING"] == f"hi {EMOJI}{CJK}" and env["arg-0"] == f"--name={CJK}"
     files = next(o["data"] for o in by_kind(objects, "ConfigMap") if o["metadata"]["name"].endswith("-files"))
-    assert files == {"app.conf": f"greeting={EMOJI}\n"}
+    assert files["app.conf"] == f"greeting={EMOJI}\n"
     rule = one(objects, "Ingress")["spec"]["rules"][0]
     assert rule["http"]["paths"][0]["path"] == f"/{EMOJI}{CJK}"
 

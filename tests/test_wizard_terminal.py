@@ -167,7 +167,8 @@ def test_a_custom_session_makes_that_chart(tmp_path: Path) -> None:
     assert container["livenessProbe"]["tcpSocket"] == {"port": 8080}
     assert {"name": "TZ", "value": "UTC"} in container["env"]
     maps = {o["metadata"]["name"]: o["data"] for o in by_kind(objects, "ConfigMap")}
-    assert maps["shop-redis-n2-files"] == {"redis.conf": "maxmemory 256mb\n"}
+    assert maps["shop-redis-n2-files"]["redis.conf"] == "maxmemory 256mb\n"
+    assert "server.xml" in maps["shop-redis-n2-files"], "tomcat's own config files come too"
     assert maps["shop-redis-n2-env"] == {"JAVA_OPTS": "-Xmx512m", "DB_HOST": "book-mysql-m1"}
     assert "/etc/shop/redis.conf" in {m["mountPath"] for m in container["volumeMounts"]}
     claim = one(objects, "PersistentVolumeClaim")["spec"]

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mkchart import yamlio
+from mkchart.answers import profiles
 from mkchart.answers.layers import Layers
-from mkchart.answers.resolve import Resolved, as_written, resolve
+from mkchart.answers.resolve import Resolved, as_written, resolve, use_profiles
 from mkchart.chart.layout import ANSWERS_FILE
 from mkchart.chart.render import compile_skeleton
 from mkchart.errors import (
@@ -83,6 +84,15 @@ def _problems(error: MkchartError) -> tuple[str, ...]:
     return (str(error),)
 
 
+def _use_profiles(path: Path, given: Any) -> None:
+    """`profiles:` in the defaults: the team's profile folders, relative to the services
+    file's folder, used after any --profiles ones."""
+    folders = [given] if isinstance(given, str) else given
+    if not isinstance(folders, list) or not folders or not all(isinstance(f, str) and f for f in folders):
+        raise AnswersFileError(t("b.profiles", path=path), t("b.profiles.hint"))
+    use_profiles([*profiles.active_folders(), *(path.parent / f for f in folders)])
+
+
 def load_services(path: Path) -> tuple[dict[str, Any], list[Any]]:
     data = yamlio.read_mapping(path, given_as="SERVICES (the services file)", keep_text=True)
     unknown = [key for key in data if key not in TOP_KEYS]
@@ -92,6 +102,9 @@ def load_services(path: Path) -> tuple[dict[str, Any], list[Any]]:
     services = data.get("services")
     if not isinstance(defaults, Mapping):
         raise AnswersFileError(t("b.defaults", path=path), t("b.defaults.hint"))
+    if "profiles" in defaults:
+        defaults = dict(defaults)
+        _use_profiles(path, defaults.pop("profiles"))
     if not isinstance(services, list) or not services:
         raise AnswersFileError(t("b.services", path=path), t("b.services.hint"))
     # Answers keep the text as written (see resolve.as_written); a bad entry is refused later.

@@ -102,6 +102,10 @@ Output = Annotated[str, typer.Option(
          "human messages on stderr; never prompts.")]
 Quiet = Annotated[bool, typer.Option(
     "--quiet", "-q", envvar="MKCHART_QUIET", help="Print only errors (and the JSON document with --output json).")]
+ProfilesOpt = Annotated[list[Path] | None, typer.Option(
+    "--profiles", envvar="MKCHART_PROFILES", file_okay=False,
+    help="Folder of your team's server-type profiles, beside the built-in ones; a profile named "
+         "like a built-in one replaces it (repeatable; the variable separates folders with ':').")]
 Force = Annotated[bool, typer.Option(
     "--force", envvar="MKCHART_FORCE",
     help="Replace an existing chart folder (its files are lost; prefer `mkchart regen`).")]
@@ -114,6 +118,14 @@ def choose_language(flag: str | None) -> None:
         set_language(detect(None, os.environ))
         raise UsageError(t("e.option_choice", option="--lang", value=brief(flag), choices=", ".join(LANGUAGES)))
     set_language(detect(flag, os.environ))
+
+
+def use_profiles(folders: list[Path] | None) -> None:
+    """Load the team's profiles (each checked like a built-in one) before any answer; none
+    given means the built-in ones alone, whatever an earlier command of this process used."""
+    from mkchart.answers.resolve import use_profiles as load
+
+    load(folders or [])
 
 
 def _stdin_is_terminal() -> bool:
@@ -148,6 +160,7 @@ def new(
     set_: SetOpt = None,
     output_dir: OutputDir = Path("."),
     force: Force = False,
+    profiles: ProfilesOpt = None,
     lang: Lang = None,
     output: Output = "text",
     quiet: Quiet = False,
@@ -163,6 +176,7 @@ def new(
         from mkchart.console import chart_path, next_steps
         from mkchart.inputs import Inputs, read_inputs
 
+        use_profiles(profiles)
         inputs = Inputs(name=name, answers_file=answers, sets=tuple(set_ or ()))
         interactive = not console.json and wizard.wanted(no_input, os.environ, _stdin_is_terminal())
         if interactive:
@@ -170,9 +184,11 @@ def new(
             plan = wizard.gather(session, output_dir, force, ask=input, say=typer.echo)
         else:
             plan = creation.plan_new(inputs)
-        for note in plan.resolved.notes:
-            console.note(f"mkchart: {t('e.note')}: {note}")
         outcome = creation.create(plan, output_dir, force=force)
+        # Only once the chart is written: a refusal is then the one message printed. The
+        # wizard said them before its confirmation.
+        for note in () if interactive else plan.resolved.notes:
+            console.note(f"mkchart: {t('e.note')}: {note}")
         console.line(t("w.wrote", name=outcome.name, count=len(plan.files), target=outcome.path))
         if interactive:
             console.line("")
@@ -196,6 +212,7 @@ def regen(
     set_: SetOpt = None,
     check: CheckOpt = False,
     dry_run: DryRun = False,
+    profiles: ProfilesOpt = None,
     output: Output = "text",
     quiet: Quiet = False,
     lang: Lang = None,
@@ -211,6 +228,7 @@ def regen(
         from mkchart.fleet import parallel_map
         from mkchart.regen.job import RegenJob, interrupted, run_regen_job
 
+        use_profiles(profiles)
         folders = chart_dirs or [Path(".")]
         jobs = [RegenJob(folder, answers, tuple(set_ or ()), check, dry_run) for folder in folders]
         outcomes = []
@@ -239,6 +257,7 @@ def batch(
     keep_going: Annotated[bool, typer.Option(
         "--keep-going", envvar="MKCHART_KEEP_GOING",
         help="Write the valid services even when others are invalid (exit code 2 still reports them).")] = False,
+    profiles: ProfilesOpt = None,
     output: Output = "text",
     quiet: Quiet = False,
     lang: Lang = None,
@@ -251,6 +270,7 @@ def batch(
         from mkchart.console import Progress
         from mkchart.outcomes import exit_code
 
+        use_profiles(profiles)
         progress = Progress(console, os.environ)
         outcomes = run_batch(services, output_dir, parse_sets(list(set_ or ())), keep_going,
                              progress=progress)

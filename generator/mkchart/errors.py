@@ -128,6 +128,16 @@ class MissingAnswersError(MkchartError):
         super().__init__(t("e.missing", keys=listed), hint)
 
 
+class ProfileError(MkchartError):
+    """Raised when a server-type profile (built in, or from a team's --profiles folder)
+    breaks a rule: the message names the file, the key and the rule."""
+
+    def __init__(self, origin: str, key: str, rule: str) -> None:
+        super().__init__(t("p.error", origin=origin, key=key, rule=rule), t("p.hint"))
+        self.origin = origin
+        self.key = key
+
+
 class AnswersFileError(MkchartError):
     """Raised when a file of answers (--answers, a services file, a chart's .mkchart.yaml)
     cannot be read: missing, unreadable, not YAML, or not shaped as mkchart writes it."""

@@ -40,8 +40,23 @@ def _format_0_to_1(document: Any) -> str:
     return t("m.0_1", renamed=renamed)
 
 
+def _format_1_to_2(document: Any) -> str:
+    """Format 2 added persistence.subPath, whose default for mysql is a folder of the claim
+    (`data`). A chart made before keeps its data at the claim's root: its record says so
+    explicitly, or the next regen would mount an empty folder over the database."""
+    answers = document.get("answers")
+    persistence = answers.get("persistence") if isinstance(answers, dict) else None
+    if not isinstance(persistence, dict) or "subPath" in persistence:
+        return t("m.1_2.none")
+    if isinstance(persistence, CommentedMap) and "mountPath" in persistence:
+        persistence.insert(list(persistence).index("mountPath") + 1, "subPath", "")
+    else:
+        persistence["subPath"] = ""
+    return t("m.1_2")
+
+
 # MIGRATIONS[n] turns format n into format n + 1.
-MIGRATIONS: dict[int, Migration] = {0: _format_0_to_1}
+MIGRATIONS: dict[int, Migration] = {0: _format_0_to_1, 1: _format_1_to_2}
 
 
 def migrate(document: Any, found: int) -> list[str]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mkchart.answers import profiles
+from mkchart.answers import fit, profiles
 from mkchart.answers.layers import Layers, layered
 from mkchart.answers.resolve import Resolved, check_answer, parse_text, resolve
 from mkchart.answers.schema import keys
@@ -268,14 +268,25 @@ def menu(q: Question) -> list[str]:
     """The numbered list of a choice, one line each with its description."""
     options = choices(q) if q.key != "serverType" else tuple(profiles.all_profiles())
     width = max(len(o) for o in options)
-    return [f"  {i}) {o:<{width}}  {t(f'c.{q.key}.{o}')}" for i, o in enumerate(options, start=1)]
+    return [f"  {i}) {o:<{width}}  {_describe(q.key, o)}" for i, o in enumerate(options, start=1)]
+
+
+def _describe(key: str, option: str) -> str:
+    """A choice's line: from the catalogue, or a team's profile's own description."""
+    if key == "serverType" and not (has(f"c.{key}.{option}") and profiles.get(option).builtin):
+        return profiles.get(option).description
+    return t(f"c.{key}.{option}")
 
 
 def help_line(q: Question, session: Session) -> str | None:
     message_id = f"h.{q.key}"
+    tree = session.tree() if session.name else {}
+    server_type = tree.get("serverType")
+    if q.key == "image.repository" and isinstance(server_type, str) and fit.image_hint(server_type):
+        # A type that runs the user's own image says which image it needs.
+        return fit.image_hint(server_type)
     if not has(message_id):
         return None
-    tree = session.tree() if session.name else {}
     return t(message_id, name=session.name, domain=lookup(tree, "ingress.domain"),
              port=lookup(tree, "port"), cwd=session.files_base)
 
@@ -387,5 +398,9 @@ def gather(session: Session, output_dir: Path, force: bool, ask: Ask, say: Say) 
     say(t("w.files", target=chart_path(output_dir / name)))
     for line in file_lines(list(plan.files)):
         say(line)
+    # Warnings (a stock image that answers no HTTP check, say) come before the last word.
+    for note in resolved.notes:
+        for line in textwrap.wrap(note, WIDTH, initial_indent="  ! ", subsequent_indent="    "):
+            say(line)
     confirm(ask, say)
     return plan

@@ -87,6 +87,9 @@ class Persistence:
         "Access mode of the claim.", v.access_mode, v.ACCESS_MODES))
     mountPath: str = field(metadata=doc(
         "Folder in the container where the data lives.", v.absolute_path))
+    subPath: str = field(default="", metadata=doc(
+        "Folder of the claim mounted at mountPath; empty mounts the claim's root. A folder "
+        "keeps the claim's lost+found out of the data (mysql's default: data).", v.sub_path))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -135,6 +138,13 @@ class Answers:
     config: Config = field(metadata=doc("Configuration kept out of the image, in a ConfigMap."))
     persistence: Persistence = field(metadata=doc("Persistent data."))
     ingress: Ingress = field(default_factory=Ingress, metadata=doc("Outside access."))
+    memoryPercent: int = field(default=75, metadata=doc(
+        "Share of resources.limits.memory, in percent, the server keeps its data in: "
+        "ZooKeeper's JVM heap, Redis's maxmemory (types whose profile has a memory budget); "
+        "the rest is headroom, so the container is not killed for its memory.", v.percent))
+    password: bool = field(default=False, metadata=doc(
+        "Protect the server with a random password generated into a Secret on the first "
+        "install (types whose profile takes one, such as redis)."))
     timezone: str = field(default="Asia/Shanghai", metadata=doc(
         "Time zone of the container, set through the TZ variable.", v.timezone))
     timezoneFromHost: bool = field(default=False, metadata=doc(

@@ -1,76 +1,395 @@
-"""Server-type profiles: one small YAML file each under templates/profiles/."""
+"""Server-type profiles: one YAML file each, built in (templates/profiles/) or a team's own.
+
+A profile has three parts. `defaults` are answers, the weakest layer. `chart` is how
+mkchart runs the image (port name, environment, generated secrets, config files of its
+own). `contract` is what the image itself does, each fact with the source it was read
+from: its user, command, the paths it writes, keeps data in, ships content in and reads
+config from, its ports, a health check it answers and where it logs. The chart is
+rendered from the contract, and tests check every rendered pod against it.
+
+A team's profiles come from folders (`activate`: the CLI's --profiles and MKCHART_PROFILES,
+`profiles:` in batch defaults); one with a built-in name replaces it. Every profile, built in or not,
+passes the same checks here, and its defaults the answers' own rules (`resolve`).
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mkchart import yamlio
 from mkchart.data import profiles_dir
+from mkchart.errors import ProfileError
+from mkchart.i18n import t
 
 GENERIC = "generic"
+PROTOCOLS = ("http", "tcp")
+HEALTH_STYLES = ("http", "tcp", "exec")
+_NAME = re.compile(r"^[a-z][a-z0-9]{0,19}$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$")
+_SIZE = re.compile(r"^[0-9]+(Ki|Mi|Gi)$")
+_UNITS = ("Mi", "mb")
+_PATH_KEYS = {"writes": ("path", "why", "sizeLimit", "source"), "data": ("path", "subPath", "why", "source"),
+              "ships": ("path", "why", "source")}
+_CONTRACT_KEYS = ("image", "appImage", "sources", "user", "command", "writes", "data", "ships", "config", "ports",
+                  "health", "logs", "memory", "password")
+_CHART_KEYS = ("portName", "env", "generatedSecret", "files", "startupSeconds", "imageHint")
 
 
 @dataclass(frozen=True)
-class Runtime:
-    """How the server type's image really runs; becomes values.yaml, not answers."""
+class PathFact:
+    """A path of the image: written, holding data, or shipping content."""
+
+    path: str
+    why: str
+    source: str
+    sizeLimit: str = ""  # writes: the emptyDir's limit
+    subPath: str = ""  # data: the folder of the claim mounted there
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact with a few fields of its own (`details`), its reason and its source."""
+
+    why: str
+    source: str
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.details[key]
+
+
+@dataclass(frozen=True)
+class Contract:
+    image: str  # repository:tag the facts were read for ("" when none was)
+    appImage: bool  # the profile runs the user's image built FROM `image`
+    sources: Mapping[str, str]
+    user: Fact  # uid, gid
+    command: Fact  # entrypoint, cmd, runsAlone
+    writes: tuple[PathFact, ...]
+    data: tuple[PathFact, ...]
+    ships: tuple[PathFact, ...]
+    config: Fact  # path, argument
+    ports: tuple[Fact, ...]  # port, protocol
+    health: Fact  # style, path
+    logs: Fact  # stdout
+    memory: Fact | None = None  # env or arg, unit: where the server's memory budget goes
+    password: Fact | None = None  # env, arg: how a generated password reaches the server
+
+    @property
+    def protocol(self) -> str:
+        return str(self.ports[0]["protocol"])
+
+    def facts(self) -> Iterable[tuple[str, str]]:
+        """Every fact's key and source, for the check that each names a known source."""
+        for name in ("user", "command", "config", "health", "logs", "memory", "password"):
+            fact = getattr(self, name)
+            if fact is not None:
+                yield f"contract.{name}", fact.source
+        for name in ("writes", "data", "ships"):
+            for index, path in enumerate(getattr(self, name)):
+                yield f"contract.{name}[{index}]", path.source
+        for index, port in enumerate(self.ports):
+            yield f"contract.ports[{index}]", port.source
+
+
+@dataclass(frozen=True)
+class ChartSettings:
+    """How mkchart runs the image; becomes values.yaml and files, not answers."""
 
     portName: str
-    runAsUser: int
-    runAsGroup: int
-    fsGroup: int
-    writableDirs: tuple[str, ...]
-    env: dict[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] = field(default_factory=dict)
     generatedSecret: tuple[str, ...] = ()
+    files: Mapping[str, str] = field(default_factory=dict)  # name -> text; ${port}, ${dataPath}
+    startupSeconds: int = 0  # a start-up probe's budget; 0: none
+    imageHint: str = ""  # what image.repository must be, when the profile has no image
 
 
 @dataclass(frozen=True)
 class Profile:
     name: str
+    description: str
     aliases: tuple[str, ...]
-    defaults: dict[str, Any]  # answers-file keys, the weakest layer of answers
-    runtime: Runtime
+    defaults: Mapping[str, Any]  # answers-file keys, the weakest layer of answers
+    chart: ChartSettings
+    contract: Contract
+    origin: str  # the file it was read from
+
+    @property
+    def builtin(self) -> bool:
+        return Path(self.origin).parent == profiles_dir()
 
 
-def _load(name: str) -> Profile:
-    path = profiles_dir() / f"{name}.yaml"
-    data = yamlio.parse(path.read_text(encoding="utf-8"), str(path))
-    runtime = data["runtime"]
-    return Profile(
-        name=name,
-        aliases=tuple(data.get("aliases") or ()),
-        defaults=data.get("defaults") or {},
-        runtime=Runtime(
-            portName=runtime["portName"],
-            runAsUser=runtime["runAsUser"],
-            runAsGroup=runtime["runAsGroup"],
-            fsGroup=runtime["fsGroup"],
-            writableDirs=tuple(runtime.get("writableDirs") or ()),
-            env={str(k): str(v) for k, v in (runtime.get("env") or {}).items()},
-            generatedSecret=tuple(runtime.get("generatedSecret") or ()),
-        ),
+class _Reader:
+    """Typed reads of one profile file; every problem names the file, the key and the rule."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+
+    def fail(self, key: str, rule: str) -> ProfileError:
+        return ProfileError(self.origin, key, rule)
+
+    def mapping(self, data: Any, key: str, optional: bool = False, allowed: tuple[str, ...] = ()) -> Mapping[str, Any]:
+        """`data` as a mapping; with `allowed`, a key outside it is refused (a typo, or a
+        value cut short where a ', ' in a flow mapping started a key of its own)."""
+        if data is None and optional:
+            return {}
+        if not isinstance(data, Mapping):
+            raise self.fail(key, t("p.mapping"))
+        unknown = [k for k in data if k not in allowed] if allowed else []
+        if unknown:
+            raise self.fail(f"{key}.{unknown[0]}", t("p.unknown_field", known=", ".join(allowed)))
+        return data
+
+    def text(self, data: Mapping[str, Any], key: str, path: str, default: str | None = None,
+             pattern: re.Pattern[str] | None = None) -> str:
+        value = data.get(key, default)
+        if not isinstance(value, str) or (pattern is not None and not pattern.match(value)):
+            raise self.fail(f"{path}{key}", t("p.text") if pattern is None else t("p.pattern", pattern=pattern.pattern))
+        return value
+
+    def number(self, data: Mapping[str, Any], key: str, path: str, low: int, high: int,
+               default: int | None = None) -> int:
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise self.fail(f"{path}{key}", t("p.number", low=low, high=high))
+        return value
+
+    def flag(self, data: Mapping[str, Any], key: str, path: str, default: bool = False) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(f"{path}{key}", t("p.flag"))
+        return value
+
+    def words(self, data: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
+        value = data.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(word, str) for word in value):
+            raise self.fail(f"{path}{key}", t("p.words"))
+        return tuple(value)
+
+    def absolute(self, data: Mapping[str, Any], key: str, path: str) -> str:
+        value = self.text(data, key, path)
+        pure = PurePosixPath(value)
+        if not pure.is_absolute() or ".." in pure.parts or str(pure) != value or value == "/":
+            raise self.fail(f"{path}{key}", t("p.absolute"))
+        return value
+
+    def source(self, data: Mapping[str, Any], path: str, sources: Mapping[str, str]) -> str:
+        value = self.text(data, "source", path)
+        if value.split(" ", 1)[0] not in sources:
+            raise self.fail(f"{path}source", t("p.source", known=", ".join(sources)))
+        return value
+
+    def fact(self, data: Any, at: str, sources: Mapping[str, str], details: Mapping[str, Any]) -> Fact:
+        data = self.mapping(data, at.rstrip("."), allowed=("why", "source", *details))
+        return Fact(why=self.text(data, "why", at, ""), source=self.source(data, at, sources), details=details)
+
+    def paths(self, data: Any, key: str, sources: Mapping[str, str]) -> tuple[PathFact, ...]:
+        items = data.get(key) or []
+        if not isinstance(items, list):
+            raise self.fail(f"contract.{key}", t("p.list"))
+        facts = []
+        for index, raw in enumerate(items):
+            at = f"contract.{key}[{index}]."
+            item = self.mapping(raw, at.rstrip("."), allowed=_PATH_KEYS[key])
+            size = self.text(item, "sizeLimit", at, "", _SIZE) if key == "writes" else ""
+            sub = self.text(item, "subPath", at, "") if key == "data" else ""
+            if sub and (sub.startswith("/") or ".." in sub.split("/")):
+                raise self.fail(f"{at}subPath", t("p.subpath"))
+            facts.append(PathFact(path=self.absolute(item, "path", at), why=self.text(item, "why", at, ""),
+                                  source=self.source(item, at, sources), sizeLimit=size, subPath=sub))
+        return tuple(facts)
+
+
+def _contract(reader: _Reader, data: Mapping[str, Any]) -> Contract:
+    sources = reader.mapping(data.get("sources"), "contract.sources")
+    if not sources or not all(isinstance(k, str) and isinstance(v, str) for k, v in sources.items()):
+        raise reader.fail("contract.sources", t("p.sources"))
+    user = reader.mapping(data.get("user"), "contract.user")
+    command = reader.mapping(data.get("command"), "contract.command")
+    config = reader.mapping(data.get("config"), "contract.config")
+    health = reader.mapping(data.get("health"), "contract.health")
+    logs = reader.mapping(data.get("logs"), "contract.logs")
+    ports_data = data.get("ports")
+    if not isinstance(ports_data, list) or not ports_data:
+        raise reader.fail("contract.ports", t("p.list"))
+    ports = []
+    for index, raw in enumerate(ports_data):
+        at = f"contract.ports[{index}]."
+        item = reader.mapping(raw, at.rstrip("."), allowed=("port", "protocol", "why", "source"))
+        protocol = reader.text(item, "protocol", at)
+        if protocol not in PROTOCOLS:
+            raise reader.fail(f"{at}protocol", t("p.choice", choices=", ".join(PROTOCOLS)))
+        number = reader.number(item, "port", at, 1, 65535)
+        ports.append(reader.fact(item, at, sources, {"port": number, "protocol": protocol}))
+    style = reader.text(health, "style", "contract.health.")
+    if style not in HEALTH_STYLES:
+        raise reader.fail("contract.health.style", t("p.choice", choices=", ".join(HEALTH_STYLES)))
+    memory = password = None
+    if data.get("memory") is not None:
+        block = reader.mapping(data["memory"], "contract.memory")
+        env, arg = block.get("env", ""), block.get("arg", "")
+        unit = reader.text(block, "unit", "contract.memory.")
+        if bool(env) == bool(arg) or unit not in _UNITS:
+            raise reader.fail("contract.memory", t("p.memory", units=", ".join(_UNITS)))
+        memory = reader.fact(block, "contract.memory.", sources, {
+            "env": reader.text(block, "env", "contract.memory.", ""),
+            "arg": reader.text(block, "arg", "contract.memory.", ""), "unit": unit})
+    if data.get("password") is not None:
+        block = reader.mapping(data["password"], "contract.password")
+        password = reader.fact(block, "contract.password.", sources, {
+            "env": reader.text(block, "env", "contract.password.", pattern=_ENV_NAME),
+            "arg": reader.text(block, "arg", "contract.password.", "")})
+    return Contract(
+        image=reader.text(data, "image", "contract."),
+        appImage=reader.flag(data, "appImage", "contract."),
+        sources=dict(sources),
+        user=reader.fact(user, "contract.user.", sources, {
+            "uid": reader.number(user, "uid", "contract.user.", 1, 2**31 - 1),
+            "gid": reader.number(user, "gid", "contract.user.", 0, 2**31 - 1)}),
+        command=reader.fact(command, "contract.command.", sources, {
+            "entrypoint": reader.words(command, "entrypoint", "contract.command."),
+            "cmd": reader.words(command, "cmd", "contract.command."),
+            "runsAlone": reader.flag(command, "runsAlone", "contract.command.")}),
+        writes=reader.paths(data, "writes", sources),
+        data=reader.paths(data, "data", sources),
+        ships=reader.paths(data, "ships", sources),
+        config=reader.fact(config, "contract.config.", sources, {
+            "path": reader.absolute(config, "path", "contract.config."),
+            "argument": reader.text(config, "argument", "contract.config.", "")}),
+        ports=tuple(ports),
+        health=reader.fact(health, "contract.health.", sources, {
+            "style": style, "path": reader.text(health, "path", "contract.health.", "")}),
+        logs=reader.fact(logs, "contract.logs.", sources, {"stdout": reader.flag(logs, "stdout", "contract.logs.")}),
+        memory=memory,
+        password=password,
     )
 
 
-@cache
+def _chart(reader: _Reader, data: Mapping[str, Any]) -> ChartSettings:
+    env = reader.mapping(data.get("env"), "chart.env", optional=True)
+    for key, value in env.items():
+        if not isinstance(key, str) or not _ENV_NAME.match(key) or not isinstance(value, str):
+            raise reader.fail(f"chart.env.{key}", t("p.env"))
+    files = reader.mapping(data.get("files"), "chart.files", optional=True)
+    for key, value in files.items():
+        if not isinstance(key, str) or not _FILE_NAME.match(key) or not isinstance(value, str):
+            raise reader.fail(f"chart.files.{key}", t("p.file"))
+    secrets = reader.words(data, "generatedSecret", "chart.")
+    for key in secrets:
+        if not _ENV_NAME.match(key):
+            raise reader.fail("chart.generatedSecret", t("p.env"))
+    return ChartSettings(
+        portName=reader.text(data, "portName", "chart.", pattern=re.compile(r"^[a-z]([a-z0-9-]{0,13}[a-z0-9])?$")),
+        env=dict(env),
+        generatedSecret=secrets,
+        files=dict(files),
+        startupSeconds=reader.number(data, "startupSeconds", "chart.", 0, 86400, 0),
+        imageHint=reader.text(data, "imageHint", "chart.", ""),
+    )
+
+
+def load(path: Path) -> Profile:
+    """One profile file, checked; `ProfileError` names the file, the key and the rule."""
+    origin = str(path)
+    reader = _Reader(origin)
+    name = path.stem
+    if not _NAME.match(name):
+        raise reader.fail("(file name)", t("p.name"))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise reader.fail("(file)", str(error)) from None
+    data = reader.mapping(yamlio.parse(text, origin), "(file)")
+    unknown = sorted(set(data) - {"description", "aliases", "defaults", "chart", "contract"})
+    if unknown:
+        raise reader.fail(str(unknown[0]), t("p.unknown_key"))
+    aliases = reader.words(data, "aliases", "")
+    for alias in aliases:
+        if not _NAME.match(alias):
+            raise reader.fail("aliases", t("p.name"))
+    return Profile(
+        name=name,
+        description=reader.text(data, "description", ""),
+        aliases=aliases,
+        defaults=dict(reader.mapping(data.get("defaults"), "defaults", optional=True)),
+        chart=_chart(reader, reader.mapping(data.get("chart"), "chart", allowed=_CHART_KEYS)),
+        contract=_contract(reader, reader.mapping(data.get("contract"), "contract", allowed=_CONTRACT_KEYS)),
+        origin=origin,
+    )
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.yaml") if p.is_file())
+
+
+def _read(folders: tuple[Path, ...]) -> dict[str, Profile]:
+    found: dict[str, Profile] = {p.stem: load(p) for p in _files(profiles_dir())}
+    for folder in folders:
+        if not folder.is_dir():
+            raise ProfileError(str(folder), "(folder)", t("p.folder"))
+        found.update((p.stem, load(p)) for p in _files(folder))
+    names = sorted(found, key=lambda n: (n == GENERIC, n))
+    spellings: dict[str, str] = {}
+    for name in names:
+        for spelling in (name, *found[name].aliases):
+            if spellings.get(spelling, name) != name:
+                taken = t("p.alias_taken", alias=spelling, other=spellings[spelling])
+                raise ProfileError(found[name].origin, "aliases", taken)
+            spellings[spelling] = name
+    return {name: found[name] for name in names}
+
+
+@dataclass
+class _State:
+    """The process's choice of profile folders (set once by the CLI, or by a batch file)."""
+
+    active: tuple[Path, ...] = ()
+
+
+_state = _State()
+_loaded: dict[tuple[Path, ...], dict[str, Profile]] = {}
+
+
+def active_folders() -> tuple[Path, ...]:
+    """The team's profile folders in use, in order."""
+    return _state.active
+
+
+def activate(folders: Iterable[Path]) -> None:
+    """Use the built-in profiles plus those in `folders` (later folders win) from now on in
+    this process; raises `ProfileError` for a bad profile, before anything is generated."""
+    chosen = tuple(Path(f).resolve() for f in folders)
+    if chosen not in _loaded:
+        _loaded[chosen] = _read(chosen)
+    _state.active = chosen
+
+
 def all_profiles() -> dict[str, Profile]:
     """Every profile by name, in a stable order with `generic` last."""
-    names = sorted(p.stem for p in profiles_dir().glob("*.yaml"))
-    names.sort(key=lambda n: n == GENERIC)
-    return {name: _load(name) for name in names}
+    if _state.active not in _loaded:
+        _loaded[_state.active] = _read(_state.active)
+    return _loaded[_state.active]
 
 
-@cache
+_spellings: dict[tuple[Path, ...], dict[str, str]] = {}
+
+
 def type_spellings() -> dict[str, str]:
     """Map every accepted spelling of a server type (names and aliases) to its name."""
-    spellings: dict[str, str] = {}
-    for profile in all_profiles().values():
-        spellings[profile.name] = profile.name
-        for alias in profile.aliases:
-            spellings[alias] = profile.name
-    return spellings
+    if _state.active not in _spellings:
+        _spellings[_state.active] = {spelling: profile.name for profile in all_profiles().values()
+                                     for spelling in (profile.name, *profile.aliases)}
+    return _spellings[_state.active]
 
 
 def get(name: str) -> Profile:
     return all_profiles()[type_spellings()[name]]
+
+
+def known(name: str) -> bool:
+    return name in type_spellings()

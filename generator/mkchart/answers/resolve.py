@@ -11,10 +11,11 @@ import difflib
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from mkchart import yamlio
-from mkchart.answers import rules
+from mkchart.answers import fit, profiles, rules
 from mkchart.answers.codecs import as_text, codec
 from mkchart.answers.layers import Layers, layered
 from mkchart.answers.model import Answers
@@ -112,12 +113,24 @@ def resolve(layers: Layers, source: str | None = None) -> Resolved:
     missing: list[str] = []
     answers = _build(Answers, merged, "", problems, missing)
     if answers is not None and not problems:  # a section that failed its own rules is None
-        problems += rules.across(answers)
+        problems += rules.across(answers) + fit.refusals(answers)
     if problems:
         raise AnswersError(problems, source)
     if missing:
-        raise MissingAnswersError(missing, notes)
-    return Resolved(answers=answers, notes=tuple(notes))
+        hint = fit.image_hint(merged["serverType"]) if any(k.startswith("image.") for k in missing) else None
+        raise MissingAnswersError(missing, [*notes, hint] if hint else notes)
+    return Resolved(answers=answers, notes=(*notes, *fit.warnings(answers)))
+
+
+def use_profiles(folders: list[Path]) -> None:
+    """Use a team's profiles beside the built-in ones from now on in this process, each
+    checked like the built-in ones (its defaults by the answers' own rules)."""
+    profiles.activate(folders)
+    # The built-in ones are checked by mkchart's own tests.
+    for profile in (p for p in profiles.all_profiles().values() if not p.builtin):
+        problem = fit.defaults_problem(profile, check_answer)
+        if problem:
+            raise problem
 
 
 def resolve_name(name: str) -> Answers:

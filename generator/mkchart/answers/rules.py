@@ -157,6 +157,18 @@ def absolute_path(value: object) -> str | None:
     return None if text.startswith("/") else t("v.absolute_path")
 
 
+def sub_path(value: object) -> str | None:
+    text = str(value)
+    parts = text.split("/")
+    if text and (text.startswith("/") or text.endswith("/") or any(p in ("", ".", "..") for p in parts)):
+        return t("v.sub_path")
+    return None
+
+
+def percent(value: object) -> str | None:
+    return None if isinstance(value, int) and 10 <= value <= 95 else t("v.percent")
+
+
 def access_mode(value: object) -> str | None:
     return None if value in ACCESS_MODES else one_of(ACCESS_MODES)
 

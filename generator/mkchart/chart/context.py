@@ -1,13 +1,15 @@
 """Answers -> the template context: everything the skeleton prints, already decided.
 
-Decisions (the default host, the probe port, the profile's user and writable folders)
-are made here in typed Python rather than in Jinja, so the skeleton stays a plain
-cookiecutter template. The context is what `chart-skeleton/cookiecutter.json` holds for
-the default chart, so cookiecutter itself renders the same files (tests check it).
+Decisions (the default host, the probe port, the user, the volumes and arguments the
+image's contract asks for) are made here in typed Python rather than in Jinja, so the
+skeleton stays a plain cookiecutter template. The context is what
+`chart-skeleton/cookiecutter.json` holds for the default chart, so cookiecutter itself
+renders the same files (tests check it).
 """
 
 from __future__ import annotations
 
+from string import Template
 from typing import Any
 
 from mkchart import __version__
@@ -16,28 +18,67 @@ from mkchart.answers.model import Answers
 from mkchart.answers.tree import to_tree
 
 
+def profile_files(answers: Answers, given: list[str]) -> dict[str, bytes]:
+    """The profile's own config files (tomcat's server.xml, zookeeper's zoo.cfg) with
+    `${port}` and `${dataPath}` filled in, except those a config file of the same name
+    given by the user replaces."""
+    values = {"port": str(answers.port), "dataPath": answers.persistence.mountPath}
+    files = profiles.get(answers.serverType).chart.files
+    return {name: Template(text).safe_substitute(values).encode("utf-8")
+            for name, text in files.items() if name not in given}
+
+
+def _volumes(answers: Answers) -> dict[str, Any]:
+    contract = profiles.get(answers.serverType).contract
+    data_path = answers.persistence.mountPath
+    shipped = {fact.path for fact in contract.ships}
+    extra = [{"mountPath": fact.path, "subPath": fact.subPath} for fact in contract.data[1:] if fact.path != data_path]
+    taken = {data_path, *(e["mountPath"] for e in extra)}
+    return {
+        # An emptyDir over a folder the image ships content in would hide it (nginx's html).
+        "emptyDirWhenDisabled": data_path not in shipped,
+        "extraPaths": extra,
+        "writableDirs": [{"path": fact.path, "sizeLimit": fact.sizeLimit or "256Mi", "why": fact.why}
+                         for fact in contract.writes if fact.path not in taken],
+    }
+
+
 def chart_context(answers: Answers, config_files: list[str]) -> dict[str, Any]:
     """The `cookiecutter` variables for one chart: top-level `name` and the `chart` tree.
 
     `config_files` are the file names under the chart's files/config/ folder.
     """
     profile = profiles.get(answers.serverType)
-    runtime = profile.runtime
+    settings, contract = profile.chart, profile.contract
     chart = to_tree(answers)
     chart["mkchartVersion"] = __version__
-    chart["portName"] = runtime.portName
+    chart["portName"] = settings.portName
+    chart["protocol"] = contract.protocol
     chart["probe"]["port"] = answers.probe.port or answers.port
     chart["ingress"]["host"] = answers.ingress.host or f"{answers.name}.{answers.ingress.domain}"
     # The profile's own environment comes first; the answers' values win on a clash.
+    # `{config.mountPath}` and `{persistence.mountPath}` in it stand for those answers.
     profile_env = {k: v.replace("{config.mountPath}", answers.config.mountPath.rstrip("/"))
-                   for k, v in runtime.env.items()}
+                   .replace("{persistence.mountPath}", answers.persistence.mountPath.rstrip("/"))
+                   for k, v in settings.env.items()}
     chart["config"]["env"] = {**profile_env, **answers.config.env}
-    chart["generatedSecret"] = list(runtime.generatedSecret)
+    chart["config"]["fileArgument"] = contract.config["argument"]
+    chart["generatedSecret"] = list(settings.generatedSecret)
     chart["config"]["files"] = sorted(config_files)
-    chart["security"] = {
-        "runAsUser": runtime.runAsUser,
-        "runAsGroup": runtime.runAsGroup,
-        "fsGroup": runtime.fsGroup,
-    }
-    chart["writableDirs"] = [d for d in runtime.writableDirs if d != answers.persistence.mountPath]
+    chart["security"] = {"runAsUser": contract.user["uid"], "runAsGroup": contract.user["gid"],
+                         "fsGroup": contract.user["gid"]}
+    volumes = _volumes(answers)
+    chart["writableDirs"] = volumes.pop("writableDirs")
+    chart["persistence"].update(volumes)
+    seconds, period = settings.startupSeconds, answers.probe.periodSeconds
+    chart["startupProbe"] = ({"seconds": seconds, "failureThreshold": -(-seconds // period)} if seconds else None)
+    memory = contract.memory
+    chart["memoryBudget"] = ({"percent": answers.memoryPercent, "env": memory["env"], "arg": memory["arg"],
+                              "unit": memory["unit"], "why": memory.why} if memory else None)
+    secret = contract.password
+    chart["auth"] = ({"enabled": answers.password, "env": secret["env"], "arg": secret["arg"]}
+                         if secret else None)
+    # For plain cookiecutter's post-generation hook, which writes them as mkchart does.
+    own = profile_files(answers, config_files)
+    chart["profileFiles"] = {name: content.decode("utf-8") for name, content in own.items()}
     return {"name": answers.name, "chart": chart}

@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from mkchart.answers.model import Answers
-from mkchart.chart.context import chart_context
+from mkchart.chart.context import chart_context, profile_files
 from mkchart.chart.layout import config_copy
 from mkchart.data import skeleton_dir
 
@@ -43,8 +43,9 @@ def compile_skeleton() -> None:
 
 def render(answers: Answers, config_files: dict[str, bytes] | None = None) -> Rendered:
     """Render a whole chart. `config_files` maps file names to their contents (the
-    `config.files` answers, already read); they land in files/config/."""
-    config_files = config_files or {}
+    `config.files` answers, already read); they land in files/config/, beside the
+    profile's own config files that none of them replaces."""
+    config_files = {**profile_files(answers, list(config_files or {})), **(config_files or {})}
     context = {"cookiecutter": chart_context(answers, list(config_files))}
     rendered: Rendered = {}
     for template in _skeleton():

@@ -25,6 +25,7 @@ from mkchart.answers.model import Answers
 from mkchart.answers.rebase import rebase
 from mkchart.answers.resolve import Resolved, resolve
 from mkchart.answers.tree import to_tree
+from mkchart.chart.context import profile_files
 from mkchart.chart.layout import (
     ANSWERS_FILE,
     CONFIG_FILES_DIR,
@@ -273,6 +274,17 @@ def _record_change(answers: _Answers, config: dict[str, bytes], theirs: Rendered
     return FileChange(ANSWERS_FILE, Action.UPDATE, recorded.text, after, t("r.note.record"))
 
 
+def _config_paths(answers: _Answers, config: dict[str, bytes]) -> set[str]:
+    """The user's config copies under files/config/: those the answers name, and those
+    mkchart copied in before; not the profile's own files there (tomcat's server.xml),
+    which are rendered output, merged like any template unless a user's file replaces one."""
+    users = {config_name(p) for p in answers.old.config.files} | set(config)
+    profiles_own = {config_copy(name) for answers_, names in ((answers.old, users), (answers.new.answers, users))
+                    for name in profile_files(answers_, sorted(names))}
+    recorded = {p for p in answers.recorded.generated if p.startswith(CONFIG_FILES_DIR + "/")}
+    return {config_copy(name) for name in users} | (recorded - profiles_own)
+
+
 def check_regen(chart: Path, given: Given) -> None:
     """Raise whatever planning CHART's regeneration would raise, at a fraction of its cost
     (no render, no merge): the record, the answers, the config files, and every file of
@@ -296,9 +308,7 @@ def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
     answers = _answers(chart, given)
     config = _config(chart, given, answers)
     theirs, base = _theirs(answers, config)
-    config_paths = {config_copy(config_name(p)) for p in answers.old.config.files} | {
-        config_copy(name) for name in config} | {
-        p for p in answers.recorded.generated if p.startswith(CONFIG_FILES_DIR + "/")}
+    config_paths = _config_paths(answers, config)
     recorded = answers.recorded.generated
     paths = set(recorded) | set(theirs) | config_paths
     disks = {path: read_in_chart(chart, path) for path in sorted(paths)}

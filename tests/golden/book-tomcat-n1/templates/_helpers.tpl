@@ -100,3 +100,32 @@ Usage: {{ include "book-tomcat-n1.serviceAccountName" . }}
 {{- default "default" .Values.serviceAccount.name }}
 {{- end }}
 {{- end }}
+
+{{/*
+book-tomcat-n1.mebibytes: a memory quantity (512Mi, 1Gi, 1.5Gi, 800M, 1073741824) in whole
+mebibytes, for the memory budget; fails naming the value when it is no memory quantity.
+Usage: {{ include "book-tomcat-n1.mebibytes" .Values.resources.limits.memory }}
+*/}}
+{{- define "book-tomcat-n1.mebibytes" -}}
+{{- $text := toString . }}
+{{- $number := regexFind "^[0-9]+(\\.[0-9]+)?" $text }}
+{{- $unit := trimPrefix $number $text }}
+{{- $perMi := dict "" 0.00000095367431640625 "Ki" 0.0009765625 "Mi" 1.0 "Gi" 1024.0 "Ti" 1048576.0 "k" 0.00095367431640625 "M" 0.95367431640625 "G" 953.67431640625 "T" 953674.31640625 }}
+{{- if or (not $number) (not (hasKey $perMi $unit)) }}
+{{- fail (printf "resources.limits.memory: %q is no memory quantity mkchart can read (a number with Ki, Mi, Gi, Ti, k, M, G or T); write it as, say, 512Mi" $text) }}
+{{- end }}
+{{- mulf (float64 $number) (get $perMi $unit) | floor | int64 }}
+{{- end }}
+
+{{/*
+book-tomcat-n1.secretKeys: the keys of the generated Secret as a JSON list: generatedSecret.keys,
+and password.env when password.enabled.
+Usage: {{ include "book-tomcat-n1.secretKeys" . | fromJsonArray }}
+*/}}
+{{- define "book-tomcat-n1.secretKeys" -}}
+{{- $keys := (.Values.generatedSecret).keys | default list }}
+{{- if (.Values.password).enabled }}
+{{- $keys = append $keys .Values.password.env | uniq }}
+{{- end }}
+{{- toJson $keys }}
+{{- end }}

@@ -1,0 +1,12 @@
+"""Plain cookiecutter's way to the server type's own config files (tomcat's server.xml,
+zookeeper's zoo.cfg): mkchart writes the same files itself, so that `cookiecutter
+chart-skeleton` and `mkchart new` give the same chart. Runs in the new chart's folder."""
+
+from pathlib import Path
+
+FILES = [[ cookiecutter.chart.profileFiles | tojson ]]
+
+for name, text in FILES.items():
+    target = Path("files", "config", name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(text.encode("utf-8"))

@@ -1,0 +1,102 @@
+"""Answers against the server type's contract: refusals (an Ingress to a server that does
+not speak HTTP) and warnings (a check the stock image never answers), and the check of a
+profile's own defaults, by the same rules as every answer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import PurePosixPath
+from typing import Any
+
+from mkchart.answers import profiles
+from mkchart.answers.model import Answers
+from mkchart.errors import AnswerError, ProfileError
+from mkchart.i18n import t
+
+
+def _is_stock(repository: str, tag: str, image: str) -> bool:
+    """Whether repository:tag is the stock `image` (repository:tag): the same name, with
+    Docker Hub's own prefixes, a registry mirror's `.../library/NAME`, or any registry's
+    `.../NAME` at the very tag read. `harbor.example.com/book/tomcat:9.0.85-book.7` is
+    the team's own image built on it, not the stock one."""
+    if not image:
+        return False
+    stock, stock_tag = image.rsplit(":", 1)
+    if repository in (stock, f"library/{stock}", f"docker.io/{stock}", f"docker.io/library/{stock}"):
+        return True
+    return repository.endswith(f"/library/{stock}") or (repository.endswith(f"/{stock}") and tag == stock_tag)
+
+
+def refusals(answers: Answers) -> list[AnswerError]:
+    """Answers the server type cannot run with, each naming the key and the way out."""
+    contract = profiles.get(answers.serverType).contract
+    problems = []
+    if answers.ingress.enabled and contract.protocol != "http":
+        problems.append(AnswerError("ingress.enabled", t("v.ingress_tcp", type=answers.serverType),
+                                    t("v.ingress_tcp.hint", name=answers.name, port=answers.port)))
+    if answers.password and contract.password is None:
+        problems.append(AnswerError("password", t("v.password_type", type=answers.serverType)))
+    return problems
+
+
+def warnings(answers: Answers) -> list[str]:
+    """What the chart will do that the user most likely did not mean."""
+    profile = profiles.get(answers.serverType)
+    contract = profile.contract
+    found = []
+    if _is_stock(answers.image.repository, answers.image.tag, contract.image):
+        health = contract.health
+        if contract.appImage and not contract.command["runsAlone"]:
+            found.append(t("w.base_image", type=answers.serverType, image=answers.image.repository,
+                           why=contract.command.why))
+        elif answers.probe.style == "http" and (
+                health["style"] != "http"
+                or health["path"] not in (answers.probe.livenessPath, answers.probe.readinessPath)):
+            found.append(t("w.stock_http", type=answers.serverType, image=answers.image.repository,
+                           path=answers.probe.livenessPath, why=health.why))
+    if answers.probe.style == "exec":
+        scratch = [w.path for w in contract.writes if w.path != answers.persistence.mountPath]
+        for word in answers.probe.command:
+            hit = next((d for d in scratch if PurePosixPath(word).is_relative_to(d)), None)
+            if word.startswith("/") and hit:
+                found.append(t("w.exec_scratch", path=word, dir=hit))
+                break
+    return found
+
+
+def image_hint(server_type: str) -> str | None:
+    """What image.repository must be for a type without a default image."""
+    profile = profiles.get(server_type)
+    return t("e.image_hint", type=profile.name, hint=profile.chart.imageHint) if profile.chart.imageHint else None
+
+
+def defaults_problem(profile: profiles.Profile, check: Any) -> ProfileError | None:
+    """The first default that breaks the answers' rules (`check(path, value)` raises
+    `AnswerError`), or a contract that disagrees with the defaults."""
+    def walk(tree: Mapping[str, Any], prefix: str) -> ProfileError | None:
+        for key, value in tree.items():
+            path = f"{prefix}{key}"
+            if isinstance(value, Mapping) and path not in ("config.env",):
+                found = walk(value, path + ".")
+                if found:
+                    return found
+                continue
+            try:
+                check(path, value)
+            except AnswerError as error:
+                return ProfileError(profile.origin, f"defaults.{path}", t("p.default", key=path, rule=error.rule))
+            except KeyError:
+                return ProfileError(profile.origin, f"defaults.{path}", t("p.unknown_default"))
+        return None
+
+    found = walk(profile.defaults, "")
+    if found:
+        return found
+    image = profile.defaults.get("image") or {}
+    given = f"{image.get('repository', '')}:{image.get('tag', '')}" if image else ""
+    if profile.contract.appImage and image.get("repository"):
+        return ProfileError(profile.origin, "defaults.image", t("p.app_image"))
+    if not profile.contract.appImage and given != profile.contract.image:
+        return ProfileError(profile.origin, "contract.image",
+                            t("p.image_tag", contract=profile.contract.image or '""', defaults=given or '""'))
+    return None
