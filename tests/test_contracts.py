@@ -368,3 +368,9 @@ def test_every_profile_validates_with_every_probe_style_and_config_source(make_c
                                f"probe.style={style}", "config.env.A=1", "config.args=x", "config.files=app.conf",
                                "persistence.enabled=true")
             validate_objects(render_objects(chart), ("1.29", "1.37"))
+
+
+def test_the_worked_example_in_the_docs_is_the_example_file() -> None:
+    text = (REPO / "docs" / "profiles.md").read_text()
+    blocks = [b.split("```", 1)[0] for b in text.split("```yaml\n")[1:]]
+    assert (TEAM_PROFILES / "acmetomcat.yaml").read_text() in blocks
