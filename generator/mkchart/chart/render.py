@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from mkchart.answers.model import Answers
@@ -22,12 +23,18 @@ class _Template:
     body: Any  # jinja2.Template of the content
 
 
-@cache
 def _skeleton() -> tuple[_Template, ...]:
     """Every file of chart-skeleton/ as a compiled template, loaded once per process."""
+    return skeleton_templates(skeleton_dir())
+
+
+@cache
+def skeleton_templates(root: Path) -> tuple[_Template, ...]:
+    """Every file of the skeleton at `root` (today's, or an earlier release's) as a
+    compiled template, loaded once per process."""
     from mkchart.chart import skeleton
 
-    env, names = skeleton.load(skeleton_dir())
+    env, names = skeleton.load(root)
     start = env.variable_start_string
     return tuple(
         # Most paths hold no variable: a plain string needs no template (nor its compile).
@@ -46,13 +53,18 @@ def render(answers: Answers, config_files: dict[str, bytes] | None = None) -> Re
     `config.files` answers, already read); they land in files/config/, beside the
     profile's own config files that none of them replaces."""
     config_files = {**profile_files(answers, list(config_files or {})), **(config_files or {})}
-    context = {"cookiecutter": chart_context(answers, list(config_files))}
-    rendered: Rendered = {}
-    for template in _skeleton():
-        path = template.path if isinstance(template.path, str) else template.path.render(context)
-        rendered[path] = template.body.render(context).encode("utf-8")
+    rendered = render_templates(_skeleton(), {"cookiecutter": chart_context(answers, list(config_files))})
     for name, content in config_files.items():
         rendered[config_copy(name)] = content
+    return rendered
+
+
+def render_templates(templates: tuple[_Template, ...], context: dict[str, Any]) -> Rendered:
+    """Each template's path and content rendered with `context`."""
+    rendered: Rendered = {}
+    for template in templates:
+        path = template.path if isinstance(template.path, str) else template.path.render(context)
+        rendered[path] = template.body.render(context).encode("utf-8")
     return rendered
 
 

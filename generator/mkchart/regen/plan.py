@@ -5,8 +5,10 @@ chart's recorded answers gives the base of a three-way merge (the file on disk i
 "yours", the new render is "mkchart's"). `.mkchart.yaml` records the sha256 of each file
 as rendered; a file whose hash still matches was not touched and is simply replaced.
 When this mkchart renders the old answers differently from the recorded hash (mkchart
-was upgraded), that render is only the best base available: untouched files are still
-replaced, and edited ones merged against it, with conflict markers wherever unsure.
+was upgraded), the earlier releases' templates render them again (chart.releases), and
+a file whose hash then matches is the true base. Failing that, today's render is only
+the best base available: untouched files are still replaced, and edited ones merged
+against it, with conflict markers wherever unsure.
 
 Config files under files/config/ are inputs, not output: the chart's copies are the
 user's files, read as the answers say. Their hash records what mkchart last copied in
@@ -34,6 +36,7 @@ from mkchart.chart.layout import (
     config_copy,
     config_name,
 )
+from mkchart.chart.releases import release_renders
 from mkchart.chart.render import Rendered, render
 from mkchart.i18n import t
 from mkchart.inputs import Given, Inputs, read_chart_copies, read_config_files, read_inputs
@@ -237,6 +240,24 @@ def _base(answers: _Answers) -> Rendered:
     return render(answers.old, {config_name(p): b"" for p in answers.old.config.files})
 
 
+def _as_written(answers: _Answers, base: Rendered, recorded: dict[str, str]) -> Rendered:
+    """`base` with each file that today's render of the old answers no longer gives as
+    mkchart wrote it (an upgrade since) taken from an earlier release's render instead,
+    where that gives exactly the recorded hash: the true base of the three-way merge."""
+    stale = {path for path, content in base.items() if path in recorded and record.sha256(content) != recorded[path]}
+    if not stale:
+        return base
+    exact = dict(base)
+    for earlier in release_renders(answers.old, [config_name(p) for p in answers.old.config.files]):
+        for path in sorted(stale):
+            if path in earlier and record.sha256(earlier[path]) == recorded[path]:
+                exact[path] = earlier[path]
+                stale.discard(path)
+        if not stale:
+            break
+    return exact
+
+
 def _theirs(answers: _Answers, config: dict[str, bytes]) -> tuple[Rendered, Rendered | None]:
     """Step 3: the new answers' render, and the base when it came for free."""
     old, new = answers.old, answers.new.answers
@@ -320,7 +341,7 @@ def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
         base = _base(answers)
     if not recorded:  # assume the old render is what mkchart wrote
         recorded = record.hashes({p: c for p, c in (base or {}).items() if p not in config_paths})
-    base = base or {}
+    base = _as_written(answers, base or {}, recorded)
     for path in set(base) - paths:
         disks[path] = read_in_chart(chart, path)
 

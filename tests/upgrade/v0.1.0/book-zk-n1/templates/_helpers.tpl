@@ -1,0 +1,79 @@
+{{/*
+book-zk-n1.name: the chart name, or .Values.nameOverride; at most 63 characters
+(the seed's DNS rule). Usage: {{ include "book-zk-n1.name" . }}
+*/}}
+{{- define "book-zk-n1.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+book-zk-n1.fullname: the name of every resource of a release, at most 63
+characters. The release name alone when it already contains the chart name (the usual
+`helm install book-zk-n1 ./book-zk-n1`).
+Usage: {{ include "book-zk-n1.fullname" . }}
+*/}}
+{{- define "book-zk-n1.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+book-zk-n1.resourceName: fullname plus a suffix, still at most 63 characters.
+Usage: {{ include "book-zk-n1.resourceName" (list . "env") }}
+*/}}
+{{- define "book-zk-n1.resourceName" -}}
+{{- $suffix := index . 1 }}
+{{- $base := include "book-zk-n1.fullname" (index . 0) | trunc (int (sub 62 (len $suffix))) | trimSuffix "-" }}
+{{- printf "%s-%s" $base $suffix }}
+{{- end }}
+
+{{/*
+book-zk-n1.chart: chart name and version for the helm.sh/chart label.
+Usage: {{ include "book-zk-n1.chart" . }}
+*/}}
+{{- define "book-zk-n1.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+book-zk-n1.labels: the standard labels of every resource.
+Usage: {{- include "book-zk-n1.labels" . | nindent 4 }}
+*/}}
+{{- define "book-zk-n1.labels" -}}
+helm.sh/chart: {{ include "book-zk-n1.chart" . | quote }}
+{{ include "book-zk-n1.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | toString | trunc 63 | trimSuffix "-" | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
+app.kubernetes.io/component: "zookeeper"
+app.kubernetes.io/part-of: "book"
+{{- end }}
+
+{{/*
+book-zk-n1.selectorLabels: the labels that tie pods to their Deployment and
+Service; never change them on a running release.
+Usage: {{- include "book-zk-n1.selectorLabels" . | nindent 6 }}
+*/}}
+{{- define "book-zk-n1.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "book-zk-n1.name" . | quote }}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
+{{- end }}
+
+{{/*
+book-zk-n1.serviceAccountName: the ServiceAccount the pods run as.
+Usage: {{ include "book-zk-n1.serviceAccountName" . }}
+*/}}
+{{- define "book-zk-n1.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "book-zk-n1.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
