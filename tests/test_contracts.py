@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import MakeChart, Run, by_kind, helm_checked, one, own_image, render_objects, validate_objects
+from conftest import MakeChart, Run, by_kind, helm_checked, one, own_image, render_objects
 from mkchart.answers import fit, profiles
 from mkchart.answers.profiles import Profile, all_profiles
 from mkchart.answers.resolve import check_answer
@@ -359,15 +359,19 @@ def test_the_wizard_asks_for_the_application_image_pointedly() -> None:
         files_confine=None)) != hint
 
 
-def test_every_profile_validates_with_every_probe_style_and_config_source(make_chart: MakeChart,
-                                                                          tmp_path: Path) -> None:
+@pytest.mark.parametrize("server_type", BUILTIN)
+def test_every_profile_with_each_probe_style_and_config_source_passes_the_engines(
+        server_type: str, make_chart: MakeChart, tmp_path: Path) -> None:
+    """Strict lint, render and strict schemas on 1.29-1.37, with persistence on, every
+    config source at once (env, args, a file) and each probe style."""
     (tmp_path / "app.conf").write_text("a=1\n")
-    for server_type in BUILTIN:
-        for style in ("http", "tcp", "exec"):
-            chart = make_chart(f"{server_type[:6]}-{server_type}-{style}", *own_image(server_type),
-                               f"probe.style={style}", "config.env.A=1", "config.args=x", "config.files=app.conf",
-                               "persistence.enabled=true")
-            validate_objects(render_objects(chart), ("1.29", "1.37"))
+    for style in ("http", "tcp", "exec"):
+        chart = make_chart(f"book-{server_type}-{style}", *own_image(server_type), f"probe.style={style}",
+                           "config.env.A=1", "config.args=x", "config.files=app.conf", "persistence.enabled=true")
+        objects = helm_checked(chart)
+        container = _pod(objects)["containers"][0]
+        assert {"http": "httpGet", "tcp": "tcpSocket", "exec": "exec"}[style] in container["livenessProbe"]
+        assert any(m.get("subPath") == "app.conf" for m in container["volumeMounts"])
 
 
 def test_the_worked_example_in_the_docs_is_the_example_file() -> None:

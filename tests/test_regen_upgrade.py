@@ -122,4 +122,4 @@ def test_env_entries_added_together_beside_a_conflict_are_written_once(mkchart: 
     start, split, end = (lines.index(m) for m in ("<<<<<<< yours\n", "=======\n", ">>>>>>> mkchart\n"))
     values.write_text("".join(lines[:start] + lines[split + 1:end] + lines[end + 1:]))
     env = yamlio.load_round_trip(values.read_text())["config"]["env"]
-    assert env == {"A": "b", "B": "1", "C": "2", "JAVA_OPTS": "-XX:MaxRAMPercentage=75.0"}  # the last is tomcat's
+    assert env == {"A": "b", "B": "1", "C": "2", "JAVA_OPTS": "-XX:MaxRAMPercentage=60.0"}  # the last is tomcat's

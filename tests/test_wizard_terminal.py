@@ -266,3 +266,19 @@ def test_a_terminal_with_ci_or_no_input_never_prompts(tmp_path: Path, how: str) 
     tail = finish(child)
     assert child.exitstatus == ExitCode.BAD_INPUT
     assert "missing answers: image.repository, image.tag" in tail
+
+
+@pytest.mark.slow
+def test_a_type_that_runs_your_image_asks_for_it_and_warnings_come_before_the_last_word(tmp_path: Path) -> None:
+    child = spawn(tmp_path, "book-springboot-n1")
+    shown = reach(child, "Image repository")
+    # The pointed question: which image, built from what, and why the base alone will not do.
+    assert "springboot runs your own image" in shown and "built FROM eclipse-temurin:17-jre" in shown
+    child.sendline("eclipse-temurin")  # the base image itself, as a newcomer might
+    answer(child, "Image tag", "17.0.10_7-jre")
+    seen = accept_all(child)
+    # The warning is said before the confirmation, wrapped to the terminal.
+    assert "eclipse-temurin is the base image of springboot" in " ".join(seen.split())
+    assert all(len(line) <= 80 for line in seen.splitlines())
+    finish(child)
+    assert (tmp_path / "book-springboot-n1" / layout.VALUES_YAML).is_file()
