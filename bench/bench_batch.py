@@ -49,6 +49,8 @@ from bench_new import (
 
 REPO = Path(__file__).resolve().parent.parent
 SERVER_TYPES = ("tomcat", "mysql", "redis", "zk", "nginx", "springboot", "nodejs", "python")
+# An Ingress is refused for a server that does not speak HTTP.
+NO_HTTP = ("mysql", "redis", "zk")
 TARGET_RATE = 500.0  # charts per second, 500-service batch
 TARGET_SPEEDUP = 8.0  # over cookiecutter once per chart
 TARGET_CHECK_S = 2.0  # regen --check over the 500 charts
@@ -57,11 +59,11 @@ TARGET_CHANGED_RATE = 300.0  # charts per second, a re-run of 2,000 after a defa
 
 
 def services_file(path: Path, count: int, tag: str | None = None) -> None:
-    """A fleet of `count` services over every server type, with shared defaults; with
-    `tag`, every service's image tag (a default that, changed, changes every chart)."""
+    """A fleet of `count` services over every server type, with shared defaults; `tag` is
+    every service's image tag (a default that, changed, changes every chart)."""
     lines = [
         "defaults:",
-        *([f"  image: {{tag: '{tag}'}}"] if tag else []),
+        f"  image: {{tag: '{tag or '1.0.0'}'}}",
         "  persistence: {storageClass: glusterfs}",
         "  ingress: {domain: book.example.com, className: nginx}",
         "  imagePullSecrets: [harbor-pull]",
@@ -70,10 +72,10 @@ def services_file(path: Path, count: int, tag: str | None = None) -> None:
     for index in range(count):
         kind = SERVER_TYPES[index % len(SERVER_TYPES)]
         lines.append(f"  - name: svc{index}-{kind}-n1")
-        if index % 3 == 0:
+        if index % 3 == 0 and kind not in NO_HTTP:
             lines.append("    ingress: {enabled: true}")
-        if tag:
-            lines.append(f"    image: {{repository: harbor.example.com/book/{kind}}}")
+        # Every service's image is the team's own (springboot, nodejs and python need one).
+        lines.append(f"    image: {{repository: harbor.example.com/book/{kind}}}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

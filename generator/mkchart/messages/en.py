@@ -48,10 +48,10 @@ MESSAGES: dict[str, str] = {
     "q.resources.limits.memory": "Memory limit",
     # --- choices ---
     "c.serverType.tomcat": "Apache Tomcat, WAR web apps",
-    "c.serverType.springboot": "Spring Boot fat jar on a JRE",
+    "c.serverType.springboot": "Spring Boot app (your image, on a JRE)",
     "c.serverType.nginx": "Nginx, static content or reverse proxy",
-    "c.serverType.nodejs": "Node.js service",
-    "c.serverType.python": "Python web service (gunicorn, uvicorn)",
+    "c.serverType.nodejs": "Node.js service (your image)",
+    "c.serverType.python": "Python web service (your image: gunicorn, uvicorn)",
     "c.serverType.mysql": "MySQL server",
     "c.serverType.redis": "Redis server",
     "c.serverType.zookeeper": "Apache ZooKeeper server",

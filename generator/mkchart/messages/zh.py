@@ -42,10 +42,10 @@ MESSAGES: dict[str, str] = {
     "q.resources.limits.memory": "内存上限",
     # --- 选项 ---
     "c.serverType.tomcat": "Apache Tomcat，WAR 应用",
-    "c.serverType.springboot": "Spring Boot 可执行 jar",
+    "c.serverType.springboot": "Spring Boot 应用（你的镜像，基于 JRE）",
     "c.serverType.nginx": "Nginx，静态内容或反向代理",
-    "c.serverType.nodejs": "Node.js 服务",
-    "c.serverType.python": "Python Web 服务（gunicorn、uvicorn）",
+    "c.serverType.nodejs": "Node.js 服务（你的镜像）",
+    "c.serverType.python": "Python Web 服务（你的镜像：gunicorn、uvicorn）",
     "c.serverType.mysql": "MySQL 数据库",
     "c.serverType.redis": "Redis 服务",
     "c.serverType.zookeeper": "Apache ZooKeeper 服务",
