@@ -197,7 +197,8 @@ def test_progress_bar_on_a_terminal_plain_lines_in_ci(tmp_path: Path) -> None:
 def test_batch_an_os_error_refuses_that_chart_and_the_others_go_on(mkchart: Run, tmp_path: Path) -> None:
     (tmp_path / "services.yaml").write_text(SERVICES)
     assert mkchart("batch", "services.yaml", "-o", "charts").exit_code == 0
-    (tmp_path / "charts" / "book-mysql-m1" / "files").write_text("x\n")
+    # redis: a type with no config file of its own, so nothing is under files/ yet
+    (tmp_path / "charts" / "book-redis-n1" / "files").write_text("x\n")
     (tmp_path / "app.conf").write_text("a=1\n")
     with_config = SERVICES.replace("  timezone: Asia/Shanghai\n",
                                    "  timezone: Asia/Shanghai\n  config: {files: [app.conf]}\n")
@@ -205,10 +206,10 @@ def test_batch_an_os_error_refuses_that_chart_and_the_others_go_on(mkchart: Run,
     result = mkchart("batch", "services.yaml", "-o", "charts", "--output", "json")
     assert result.exit_code == ExitCode.BAD_INPUT and "Traceback" not in result.output
     charts = json_report(result)["charts"]
-    assert [c["status"] for c in charts] == ["updated", "refused", "updated"]
-    assert "cannot write: Not a directory" in charts[1]["errors"][0]
-    assert "book-mysql-m1: " in result.stderr and "Not a directory" in result.stderr
-    for name in ("book-tomcat-n1", "book-redis-n1"):
+    assert [c["status"] for c in charts] == ["updated", "updated", "refused"]
+    assert "cannot write: Not a directory" in charts[2]["errors"][0]
+    assert "book-redis-n1: " in result.stderr and "Not a directory" in result.stderr
+    for name in ("book-tomcat-n1", "book-mysql-m1"):
         assert (tmp_path / "charts" / name / "files/config/app.conf").read_text() == "a=1\n"
         lint_strict(tmp_path / "charts" / name)
 

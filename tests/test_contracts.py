@@ -378,3 +378,91 @@ def test_the_worked_example_in_the_docs_is_the_example_file() -> None:
     text = (REPO / "docs" / "profiles.md").read_text()
     blocks = [b.split("```", 1)[0] for b in text.split("```yaml\n")[1:]]
     assert (TEAM_PROFILES / "acmetomcat.yaml").read_text() in blocks
+
+
+# --- found in review: odd quantities, incomplete or self-contradicting team profiles -------------
+
+
+def test_the_memory_budget_reads_what_helm_reads_and_refuses_a_budget_under_1_mib(make_chart: MakeChart) -> None:
+    chart = _chart(make_chart, "zookeeper")
+    # Helm reads an unquoted 1073741824 in a values file as a float (1.073741824e+09).
+    env = _pod(render_objects(chart, {"resources": {"limits": {"memory": 1073741824}}}))["containers"][0]["env"]
+    assert {"name": "ZK_SERVER_HEAP", "value": "768"} in env
+    with pytest.raises(Exception, match=r"memoryBudget: 75% of resources\.limits\.memory 100Ki is under 1 MiB"):
+        render_objects(chart, {"resources": {"limits": {"memory": "100Ki"}, "requests": {"memory": "64Ki"}}})
+
+
+def _team_copy(team: Path, builtin: str, name: str, edit: tuple[str, str] | None = None) -> Path:
+    # The copy drops the built-in's aliases, which would clash with the built-in itself.
+    text = (REPO / "templates" / "profiles" / f"{builtin}.yaml").read_text()
+    text = text.replace("aliases: [node]", "aliases: []").replace("aliases: [zk]", "aliases: []")
+    if edit:
+        assert edit[0] in text, edit
+        text = text.replace(edit[0], edit[1], 1)
+    path = team / f"{name}.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_a_team_profile_without_config_or_resources_asks_for_them(mkchart: Run, tmp_path: Path) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    _team_copy(team, "generic", "bare", ("  config: {mountPath: /etc/app}\n", ""))
+    result = mkchart("new", "book-bare-n1", "--no-input", "--profiles", str(team),
+                     "--set", "image.repository=harbor.example.com/a/b", "--set", "image.tag=1.0")
+    assert result.exit_code == ExitCode.BAD_INPUT and "Traceback" not in result.output
+    assert "missing answers: config.mountPath" in result.stderr
+
+
+@pytest.mark.parametrize(("builtin", "edit", "key", "says"), [
+    ("nodejs", ("image: node:20.11.1-alpine3.19", "image: node"), "contract.image", "must be repository:tag"),
+    ("zookeeper", ("    - path: /tmp\n", "    - path: /logs\n"), "contract.writes[1].path", "/logs is listed twice"),
+    ("zookeeper", ("    - path: /logs\n", "    - path: /conf\n"), "contract.writes[0].path",
+     "/conf/logback.xml under it ships in the image"),
+    ("redis", ("persistence: {enabled: true, size: 1Gi, mountPath: /data}",
+               "persistence: {enabled: true, size: 1Gi, mountPath: /srv}"), "defaults.persistence.mountPath",
+     "the contract says contract.data[0].path /data"),
+])
+def test_a_team_contract_at_odds_with_itself_is_refused(builtin: str, edit: tuple[str, str], key: str, says: str,
+                                                       mkchart: Run, tmp_path: Path) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    path = _team_copy(team, builtin, "mine", edit)
+    result = mkchart("new", "book-mysql-m1", "--no-input", "--profiles", str(team))
+    assert result.exit_code == ExitCode.BAD_INPUT and "Traceback" not in result.output, result.output
+    assert f"profile {path}: {key}:" in result.stderr and says in result.stderr, result.stderr
+
+
+def test_a_write_without_a_size_limit_gets_the_default(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text((REPO / "templates" / "profiles" / "zookeeper.yaml").read_text().replace(
+        "      sizeLimit: 64Mi\n", "", 1))
+    assert profiles.load(path).contract.writes[0].sizeLimit == ""
+    # (the chart then bounds it at 256Mi: context.py's default, checked by the contract test)
+
+
+def test_an_alias_clash_names_the_teams_file(mkchart: Run, tmp_path: Path) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    path = _team_copy(team, "generic", "acmenode", ("aliases: []", "aliases: [node]"))
+    result = mkchart("new", "book-mysql-m1", "--no-input", "--profiles", str(team))
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert f"profile {path}: aliases: 'node' already names the server type nodejs" in result.stderr
+
+
+def test_empty_entries_in_the_profiles_variable_are_skipped(mkchart: Run, team: Path, tmp_path: Path) -> None:
+    (tmp_path / "answers.yaml").write_text("replicas: 2\n")  # not a profile: the current folder is not read
+    result = mkchart("new", "book-acme-n1", "--no-input", env={"MKCHART_PROFILES": f"{team}::"})
+    assert result.exit_code == 0, result.output
+    assert "runAsUser: 1001" in (tmp_path / "book-acme-n1" / layout.VALUES_YAML).read_text()
+
+
+def test_a_refused_team_folder_leaves_the_builtin_profiles_in_use(tmp_path: Path) -> None:
+    from mkchart.answers.resolve import use_profiles
+
+    team = tmp_path / "team"
+    team.mkdir()
+    _team_copy(team, "redis", "mine", ("port: 6379", "port: http"))
+    with pytest.raises(ProfileError):
+        use_profiles([team])
+    assert profiles.active_folders() == () and "mine" not in all_profiles()

@@ -330,7 +330,7 @@ def test_after_an_mkchart_upgrade_edited_files_show_every_difference(mkchart: Ru
 
 def test_an_os_error_is_a_clean_message_and_nothing_changes(mkchart: Run, make_chart: MakeChart,
                                                            tmp_path: Path) -> None:
-    chart = make_chart("book-mysql-m1")
+    chart = make_chart("book-redis-n1")  # a type with no config file of its own
     (chart / "files").write_text("x\n")  # a file where regen needs the folder files/config
     (tmp_path / "app.conf").write_text("a=1\n")
     before = snapshot_with_mtimes(chart)
@@ -345,7 +345,7 @@ def test_an_os_error_is_a_clean_message_and_nothing_changes(mkchart: Run, make_c
 
 def test_an_os_error_in_one_of_many_charts_lets_the_others_go_on(mkchart: Run, make_chart: MakeChart,
                                                                 tmp_path: Path) -> None:
-    broken, fine = make_chart("book-mysql-m1"), make_chart("book-redis-n1")
+    broken, fine = make_chart("book-redis-n2"), make_chart("book-redis-n1")
     (broken / "files").write_text("x\n")
     (tmp_path / "app.conf").write_text("a=1\n")
     result = mkchart("regen", str(broken), str(fine), "--set", "config.files=app.conf", "--output", "json")

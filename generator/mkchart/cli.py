@@ -102,8 +102,9 @@ Output = Annotated[str, typer.Option(
          "human messages on stderr; never prompts.")]
 Quiet = Annotated[bool, typer.Option(
     "--quiet", "-q", envvar="MKCHART_QUIET", help="Print only errors (and the JSON document with --output json).")]
+PROFILES_ENV = "MKCHART_PROFILES"
 ProfilesOpt = Annotated[list[Path] | None, typer.Option(
-    "--profiles", envvar="MKCHART_PROFILES", file_okay=False,
+    "--profiles", envvar=PROFILES_ENV, file_okay=False,
     help="Folder of your team's server-type profiles, beside the built-in ones; a profile named "
          "like a built-in one replaces it (repeatable; the variable separates folders with ':').")]
 Force = Annotated[bool, typer.Option(
@@ -121,10 +122,16 @@ def choose_language(flag: str | None) -> None:
 
 
 def use_profiles(folders: list[Path] | None) -> None:
-    """Load the team's profiles (each checked like a built-in one) before any answer; none
-    given means the built-in ones alone, whatever an earlier command of this process used."""
+    """Load the team's profiles (each checked like a built-in one) before any answer: from
+    --profiles, else MKCHART_PROFILES; none means the built-in ones alone, whatever an
+    earlier command of this process used."""
     from mkchart.answers.resolve import use_profiles as load
 
+    raw = os.environ.get(PROFILES_ENV)
+    if folders and raw is not None and [str(f) for f in folders] == [str(Path(p)) for p in raw.split(os.pathsep)]:
+        # From the variable: click made each empty entry ("a:" or "a::b") the current
+        # folder; they are skipped, as PATH-like variables' users expect.
+        folders = [Path(part) for part in raw.split(os.pathsep) if part]
     load(folders or [])
 
 

@@ -70,6 +70,36 @@ def image_hint(server_type: str) -> str | None:
     return t("e.image_hint", type=profile.name, hint=profile.chart.imageHint) if profile.chart.imageHint else None
 
 
+def _contract_problem(profile: profiles.Profile) -> ProfileError | None:
+    """A contract at odds with itself or with the defaults: a path mounted twice, a
+    written folder over content the image ships, a data or config path the chart would
+    not mount where the contract says."""
+    contract = profile.contract
+    seen: set[str] = set()
+    for kind in ("writes", "data"):
+        for index, fact in enumerate(getattr(contract, kind)):
+            if fact.path in seen:
+                return ProfileError(profile.origin, f"contract.{kind}[{index}].path",
+                                    t("p.duplicate_path", path=fact.path))
+            seen.add(fact.path)
+            shipped = next((s.path for s in contract.ships
+                            if kind == "writes" and PurePosixPath(s.path).is_relative_to(fact.path)), None)
+            if shipped:
+                return ProfileError(profile.origin, f"contract.{kind}[{index}].path",
+                                    t("p.hides", path=fact.path, shipped=shipped))
+    defaults = profile.defaults
+    first = contract.data[0] if contract.data else None
+    pairs = (("persistence", "mountPath", first.path if first else None, "contract.data[0].path"),
+             ("persistence", "subPath", first.subPath if first else None, "contract.data[0].subPath"),
+             ("config", "mountPath", contract.config["path"], "contract.config.path"))
+    for section, key, expected, where in pairs:
+        given = (defaults.get(section) or {}).get(key, "" if key == "subPath" else None)
+        if expected is not None and given is not None and given != expected:
+            return ProfileError(profile.origin, f"defaults.{section}.{key}",
+                                t("p.mismatch", given=given or '""', contract=f"{where} {expected or chr(34) * 2}"))
+    return None
+
+
 def defaults_problem(profile: profiles.Profile, check: Any) -> ProfileError | None:
     """The first default that breaks the answers' rules (`check(path, value)` raises
     `AnswerError`), or a contract that disagrees with the defaults."""
@@ -89,7 +119,7 @@ def defaults_problem(profile: profiles.Profile, check: Any) -> ProfileError | No
                 return ProfileError(profile.origin, f"defaults.{path}", t("p.unknown_default"))
         return None
 
-    found = walk(profile.defaults, "")
+    found = walk(profile.defaults, "") or _contract_problem(profile)
     if found:
         return found
     image = profile.defaults.get("image") or {}

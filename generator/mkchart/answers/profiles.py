@@ -196,7 +196,9 @@ class _Reader:
         for index, raw in enumerate(items):
             at = f"contract.{key}[{index}]."
             item = self.mapping(raw, at.rstrip("."), allowed=_PATH_KEYS[key])
-            size = self.text(item, "sizeLimit", at, "", _SIZE) if key == "writes" else ""
+            size = self.text(item, "sizeLimit", at, "") if key == "writes" else ""
+            if size and not _SIZE.match(size):
+                raise self.fail(f"{at}sizeLimit", t("p.pattern", pattern=_SIZE.pattern))
             sub = self.text(item, "subPath", at, "") if key == "data" else ""
             if sub and (sub.startswith("/") or ".." in sub.split("/")):
                 raise self.fail(f"{at}subPath", t("p.subpath"))
@@ -244,8 +246,11 @@ def _contract(reader: _Reader, data: Mapping[str, Any]) -> Contract:
         password = reader.fact(block, "contract.password.", sources, {
             "env": reader.text(block, "env", "contract.password.", pattern=_ENV_NAME),
             "arg": reader.text(block, "arg", "contract.password.", "")})
+    image = reader.text(data, "image", "contract.")
+    if image and ":" not in image.rsplit("/", 1)[-1]:
+        raise reader.fail("contract.image", t("p.image"))
     return Contract(
-        image=reader.text(data, "image", "contract."),
+        image=image,
         appImage=reader.flag(data, "appImage", "contract."),
         sources=dict(sources),
         user=reader.fact(user, "contract.user.", sources, {
@@ -337,9 +342,12 @@ def _read(folders: tuple[Path, ...]) -> dict[str, Profile]:
     spellings: dict[str, str] = {}
     for name in names:
         for spelling in (name, *found[name].aliases):
-            if spellings.get(spelling, name) != name:
-                taken = t("p.alias_taken", alias=spelling, other=spellings[spelling])
-                raise ProfileError(found[name].origin, "aliases", taken)
+            other = spellings.get(spelling, name)
+            if other != name:
+                # Blame the team's file, never the built-in one it clashes with.
+                culprit, owner = (other, name) if found[name].builtin else (name, other)
+                taken = t("p.alias_taken", alias=spelling, other=owner)
+                raise ProfileError(found[culprit].origin, "aliases", taken)
             spellings[spelling] = name
     return {name: found[name] for name in names}
 

@@ -112,7 +112,9 @@ def resolve(layers: Layers, source: str | None = None) -> Resolved:
     problems: list[AnswerError] = []
     missing: list[str] = []
     answers = _build(Answers, merged, "", problems, missing)
-    if answers is not None and not problems:  # a section that failed its own rules is None
+    # A section that failed its own rules, or misses a required key, is None: the rules
+    # between answers wait until every section is whole.
+    if answers is not None and not problems and not missing:
         problems += rules.across(answers) + fit.refusals(answers)
     if problems:
         raise AnswersError(problems, source)
@@ -125,11 +127,13 @@ def resolve(layers: Layers, source: str | None = None) -> Resolved:
 def use_profiles(folders: list[Path]) -> None:
     """Use a team's profiles beside the built-in ones from now on in this process, each
     checked like the built-in ones (its defaults by the answers' own rules)."""
+    before = profiles.active_folders()
     profiles.activate(folders)
     # The built-in ones are checked by mkchart's own tests.
     for profile in (p for p in profiles.all_profiles().values() if not p.builtin):
         problem = fit.defaults_problem(profile, check_answer)
         if problem:
+            profiles.activate(before)
             raise problem
 
 

@@ -62,7 +62,7 @@ CONTEXTS = {"0.1.0": _context_0_1_0}
 def release_renders(answers: Answers, config_names: list[str]) -> Iterator[Rendered]:
     """The chart of `answers` as each earlier release would have rendered it (the
     skeleton's files only: config copies are the user's), newest release first."""
-    for version in sorted(CONTEXTS, reverse=True):
+    for version in sorted(CONTEXTS, key=lambda v: tuple(int(part) for part in v.split(".")), reverse=True):
         if not _folder(version).is_dir():
             continue
         context = CONTEXTS[version](answers, config_names)

@@ -334,4 +334,8 @@ MESSAGES: dict[str, str] = {
     'm.1_2.none': 'nothing to change',
     'p.unknown_field': "is no key here (known: {known}); in a {{...}} line, quote a value that holds ', '",
     'p.unknown_default': 'is no answers key (docs/answers.md lists them)',
+    'p.image': 'must be repository:tag, the image the facts were read from ("" when none was)',
+    'p.duplicate_path': '{path} is listed twice (writes and data each get a mount of their own)',
+    'p.hides': '{path} is written (an emptyDir) but {shipped} under it ships in the image: the mount would hide it',
+    'p.mismatch': 'is {given}, but the contract says {contract}: the chart mounts the answer, so they must agree',
 }

@@ -328,4 +328,8 @@ MESSAGES: dict[str, str] = {
     'm.1_2.none': '无需修改',
     'p.unknown_field': "不是此处的键（已知：{known}）；在 {{...}} 行中，含有 ', ' 的值要加引号",
     'p.unknown_default': '不是答案的键（见 docs/answers.md）',
+    'p.image': '必须是 repository:tag，即读取事实所依据的镜像（没有则为 ""）',
+    'p.duplicate_path': '{path} 出现了两次（writes 和 data 各自挂载一次）',
+    'p.hides': '{path} 会被写入（emptyDir），但其下的 {shipped} 是镜像自带的：挂载会把它遮住',
+    'p.mismatch': '是 {given}，但合同写的是 {contract}：chart 挂载的是答案，两者必须一致',
 }

@@ -107,7 +107,8 @@ mebibytes, for the memory budget; fails naming the value when it is no memory qu
 Usage: {{ include "book-tomcat-n1.mebibytes" .Values.resources.limits.memory }}
 */}}
 {{- define "book-tomcat-n1.mebibytes" -}}
-{{- $text := toString . }}
+{{- /* Helm reads an unquoted 1073741824 as a float, which toString would print as 1.073741824e+09 */}}
+{{- $text := kindIs "float64" . | ternary (printf "%.0f" .) (toString .) }}
 {{- $number := regexFind "^[0-9]+(\\.[0-9]+)?" $text }}
 {{- $unit := trimPrefix $number $text }}
 {{- $perMi := dict "" 0.00000095367431640625 "Ki" 0.0009765625 "Mi" 1.0 "Gi" 1024.0 "Ti" 1048576.0 "k" 0.00095367431640625 "M" 0.95367431640625 "G" 953.67431640625 "T" 953674.31640625 }}
