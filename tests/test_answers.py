@@ -128,7 +128,7 @@ def test_example_answers_file_is_valid_and_complete() -> None:
 def _leaves(tree: dict, prefix: str = "") -> list[str]:
     out = []
     for key, value in tree.items():
-        if isinstance(value, dict) and key != "env":
+        if isinstance(value, dict) and key not in ("env", "files"):  # maps of the user's own names
             out += _leaves(value, f"{prefix}{key}.")
         else:
             out.append(prefix + key)

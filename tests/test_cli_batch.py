@@ -34,7 +34,7 @@ def test_batch_creates_every_chart(mkchart: Run, tmp_path: Path) -> None:
                                           "storageClass": "glusterfs"}
     tomcat = yamlio.read_mapping(tmp_path / "charts" / "book-tomcat-n1" / layout.ANSWERS_FILE)["answers"]
     assert tomcat["image"] == {"repository": "harbor.example.com/book/app", "tag": "2.3.1",
-                               "pullPolicy": "IfNotPresent"}
+                               "digest": "", "pullPolicy": "IfNotPresent"}
     assert "created    book-mysql-m1" in result.stderr, "plain progress lines without a terminal"
 
 

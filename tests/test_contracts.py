@@ -196,7 +196,7 @@ def test_mysql_initialises_in_a_folder_of_the_claim_with_a_start_up_budget(make_
     container = _pod(objects)["containers"][0]
     startup = container["startupProbe"]
     # Liveness waits until the port opens, which initialisation keeps closed.
-    assert startup["tcpSocket"]["port"] == 3306
+    assert startup["tcpSocket"]["port"] == "mysql"
     assert startup["failureThreshold"] * startup["periodSeconds"] >= 600
 
 

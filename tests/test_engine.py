@@ -101,10 +101,11 @@ def test_each_probe_style(style: str, make_chart: MakeChart) -> None:
     assert (live["initialDelaySeconds"], live["timeoutSeconds"]) == (15, 1)  # the seed's timings
     assert (ready["initialDelaySeconds"], ready["timeoutSeconds"]) == (5, 1)
     if style == "http":
-        assert live["httpGet"] == {"path": "/healthz", "port": 8080}
-        assert ready["httpGet"] == {"path": "/readiness", "port": 8080}
+        # By the port's name: a containerPort changed per environment moves the checks too.
+        assert live["httpGet"] == {"path": "/healthz", "port": "http"}
+        assert ready["httpGet"] == {"path": "/readiness", "port": "http"}
     elif style == "tcp":
-        assert live["tcpSocket"] == ready["tcpSocket"] == {"port": 8080}
+        assert live["tcpSocket"] == ready["tcpSocket"] == {"port": "http"}
     else:
         assert live["exec"]["command"] == ["/bin/sh", "-c", "test -f /tmp/ready"]
 

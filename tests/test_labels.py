@@ -33,8 +33,10 @@ def versions(objects: list[dict]) -> set[str | None]:
     return found | {template.get(VERSION)}
 
 
-TAGS = ["_v1", "v1.", "1.0--", "a" * 62 + ".b", "a" * 62 + "._" + "c" * 60, "x" * 128, "9.0.85-jre17",
-        "v1.2.3-rc.1", "_", "__..--", "1.0_", "Release_2024.01"]
+# Every tag has a version number (a digit), as the answers' rule asks; "_" and "__..--",
+# which would leave no label at all, can only come from a hand edit (below).
+TAGS = ["_v1", "v1.", "1.0--", "a" * 61 + "1.b", "a" * 61 + "1._" + "c" * 60, "x" * 127 + "1", "9.0.85-jre17",
+        "v1.2.3-rc.1", "_1", "__..--1", "1.0_", "Release_2024.01"]
 
 
 @pytest.mark.parametrize("tag", TAGS, ids=lambda tag: tag if len(tag) < 20 else f"{tag[:12]}…{len(tag)}")
@@ -56,7 +58,7 @@ def test_the_derived_labels_of_the_issue(make_chart: MakeChart) -> None:
 
 def test_a_hand_edited_tag_outside_the_grammar_still_gives_valid_labels(make_chart: MakeChart) -> None:
     chart = make_chart(NAME)
-    for tag in ("1.0+build.5", "v1/2 beta", "é-1", "+++"):
+    for tag in ("1.0+build.5", "v1/2 beta", "é-1", "+++", "_", "__..--"):
         objects = render_objects(chart, {"image": {"tag": tag}})
         assert_api_server_rules(objects)
         assert versions(objects) == {expected_label(tag)}

@@ -52,7 +52,7 @@ def test_switch_the_probe_style(mkchart: Run, make_chart: MakeChart) -> None:
     chart = make_chart(NAME)
     assert regen(mkchart, chart, *set_args("probe.style=tcp")).exit_code == 0
     lint_strict(chart)
-    assert container(chart)["livenessProbe"]["tcpSocket"] == {"port": 8080}
+    assert container(chart)["livenessProbe"]["tcpSocket"] == {"port": "http"}
 
 
 def test_add_a_config_file(mkchart: Run, make_chart: MakeChart, tmp_path: Path) -> None:

@@ -96,7 +96,7 @@ def test_a_hand_edited_record_keeps_the_text_as_written(mkchart: Run, make_chart
     text = record.read_text()
     assert '    tag: "9.0.85-jre17"\n' in text or "    tag: 9.0.85-jre17\n" in text
     record.write_text(text.replace('"9.0.85-jre17"', "9.0.85-jre17").replace("9.0.85-jre17", "1.10")
-                      .replace("    env: {}\n", "    env:\n      JAVA_VERSION: 1.10\n"))
+                      .replace("  config:\n    env: {}\n", "  config:\n    env:\n      JAVA_VERSION: 1.10\n"))
     result = mkchart("regen", str(chart))
     assert result.exit_code == 0, result.output
     values = (chart / layout.VALUES_YAML).read_text()

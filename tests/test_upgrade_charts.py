@@ -71,7 +71,7 @@ def test_what_the_upgrade_brings_to_each_stateful_service(mkchart: Run, tmp_path
     redis = _container(helm_checked(tmp_path / "book-redis-n1", ("1.37",)))
     assert redis["args"][:2] == ["--maxmemory", "384mb"]
     mysql = _container(helm_checked(tmp_path / "book-mysql-m1", ("1.37",)))
-    assert mysql["startupProbe"]["tcpSocket"]["port"] == 3306
+    assert mysql["startupProbe"]["tcpSocket"]["port"] == "mysql"
     data = next(m for m in mysql["volumeMounts"] if m["mountPath"] == "/var/lib/mysql")
     assert "subPath" not in data, "an existing database stays at the claim's root"
 

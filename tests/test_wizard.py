@@ -271,3 +271,13 @@ def test_a_rule_broken_by_a_set_answer_stops_instead_of_looping(mkchart) -> None
     assert session.set_layer == {"resources": {"requests": {"cpu": "750m"}}}
     with pytest.raises(AnswersError, match="the cpu request 750m is more than the limit 500m"):
         wizard.resolve_asking_again(session, ask=lambda prompt: pytest.fail("asked again"), say=lambda line: None)
+
+
+def test_a_secret_typed_as_an_environment_value_is_explained_and_asked_again() -> None:
+    s = session(name="book-tomcat-n1")
+    wizard.record(question("config.sources"), ("env",), s)
+    wizard.record(question("config.env"), {"DB_PASSWORD": "hunter2"}, s)
+    said: list[str] = []
+    resolved = wizard.resolve_asking_again(s, ask=lambda prompt: "LEVEL=info", say=said.append)
+    assert resolved.answers.config.env == {"LEVEL": "info"}
+    assert any("config.env.DB_PASSWORD: DB_PASSWORD looks like a secret" in line for line in said)

@@ -164,7 +164,7 @@ def test_a_custom_session_makes_that_chart(tmp_path: Path) -> None:
     assert deployment["spec"]["replicas"] == 2
     container = deployment["spec"]["template"]["spec"]["containers"][0]
     assert container["image"] == "harbor.example.com/shop/tomcat:9.0.85-shop.3"
-    assert container["livenessProbe"]["tcpSocket"] == {"port": 8080}
+    assert container["livenessProbe"]["tcpSocket"] == {"port": "http"}
     assert {"name": "TZ", "value": "UTC"} in container["env"]
     maps = {o["metadata"]["name"]: o["data"] for o in by_kind(objects, "ConfigMap")}
     assert maps["shop-redis-n2-files"]["redis.conf"] == "maxmemory 256mb\n"

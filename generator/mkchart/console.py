@@ -15,6 +15,7 @@ from pathlib import Path
 
 import typer
 
+from mkchart.answers.fit import release_name
 from mkchart.i18n import t
 from mkchart.outcomes import ChartOutcome, RunReport
 
@@ -93,7 +94,9 @@ ENVIRONMENTS = ("dev", "test", "staging", "prod")
 
 
 def next_steps(name: str, chart: str) -> list[str]:
-    """What to do with a new chart: lint it, render it, install it per environment."""
+    """What to do with a new chart: lint it, render it, install it per environment (under
+    a release name Helm accepts)."""
+    name = release_name(name)
     lines = [t("w.next"), f"  {t('w.next_lint')}", f"    helm lint --strict {chart}",
              f"  {t('w.next_template')}", f"    helm template {name} {chart}", f"  {t('w.next_install')}"]
     for env in ENVIRONMENTS:

@@ -30,8 +30,8 @@ from mkchart.inputs import Given, read_config_files, read_config_paths
 from mkchart.new import Plan, plan_chart
 from mkchart.write import check_target
 
-SOURCES = ("env", "args", "files", "none")
-SOURCE_KEYS = {"env": "config.env", "args": "config.args", "files": "config.files"}
+SOURCES = ("env", "args", "files", "secrets", "none")
+SOURCE_KEYS = {"env": "config.env", "args": "config.args", "files": "config.files", "secrets": "secrets.generate"}
 WIDTH = 78  # fits an 80-column terminal
 
 _YES = {"y", "yes", "true", "on", "1", "是"}
@@ -119,6 +119,10 @@ QUESTIONS: tuple[Question, ...] = (
     Question("config.args", _chosen("args")),
     Question("config.files", _chosen("files")),
     Question("config.mountPath", _has("config.files")),
+    Question("secrets.generate", _chosen("secrets")),
+    Question("secrets.env", _chosen("secrets")),
+    Question("secrets.envFrom", _chosen("secrets")),
+    Question("secrets.files", _chosen("secrets")),
     Question("persistence.enabled"),
     Question("persistence.size", _when("persistence.enabled", True)),
     Question("persistence.storageClass", _when("persistence.enabled", True)),

@@ -13,6 +13,15 @@ from mkchart.answers.model import Answers
 from mkchart.errors import AnswerError, ProfileError
 from mkchart.i18n import t
 
+# Helm refuses release names over 53 characters (its own limit, below the seed's 63 for a
+# service name: Helm appends suffixes to the release name in names of its own).
+RELEASE_NAME_MAX = 53
+
+
+def release_name(chart_name: str) -> str:
+    """The release name the next steps install a chart under: its name, cut to what Helm takes."""
+    return chart_name[:RELEASE_NAME_MAX].rstrip("-")
+
 
 def _is_stock(repository: str, tag: str, image: str) -> bool:
     """Whether repository:tag is the stock `image` (repository:tag): the same name, with
@@ -44,6 +53,9 @@ def warnings(answers: Answers) -> list[str]:
     profile = profiles.get(answers.serverType)
     contract = profile.contract
     found = []
+    if len(answers.name) > RELEASE_NAME_MAX:
+        found.append(t("w.long_name", length=len(answers.name), most=RELEASE_NAME_MAX,
+                       release=release_name(answers.name)))
     if _is_stock(answers.image.repository, answers.image.tag, contract.image):
         health = contract.health
         if contract.appImage and not contract.command["runsAlone"]:

@@ -30,7 +30,11 @@ class Image:
         "Image to run, without its tag; include your registry host for Harbor, "
         "e.g. harbor.example.com/book/tomcat.", v.image_repository))
     tag: str = field(metadata=doc(
-        "Image tag, a pinned version; empty and 'latest' are refused.", v.image_tag))
+        "Image tag, a pinned version with a number in it (v1, 9.0.85); empty, 'latest' and "
+        "names without a version (stable, alpine) are refused.", v.image_tag))
+    digest: str = field(default="", metadata=doc(
+        "Image digest, sha256:<64 hex>, to pin the exact image: the pod runs "
+        "repository:tag@digest; empty pins by the tag alone.", v.image_digest))
     pullPolicy: str = field(default="IfNotPresent", metadata=doc(
         "When the kubelet pulls the image.", v.pull_policy, v.PULL_POLICIES))
 
@@ -48,6 +52,12 @@ class Probe:
         "Port the checks use (styles http and tcp); empty means the container port.", v.port))
     command: tuple[str, ...] = field(default=("cat", "/tmp/health"), metadata=doc(
         "Command the checks run (style exec); exit code 0 means healthy.", v.non_empty_list))
+    readinessCommand: tuple[str, ...] = field(default=(), metadata=doc(
+        "Command of the readiness check instead of the style's check (\"can serve\" where "
+        "liveness says \"is alive\"), e.g. mysql's mysqladmin ping; empty: the style's check."))
+    startupSeconds: int = field(default=120, metadata=doc(
+        "Seconds the server may take to start before liveness applies (the start-up probe's "
+        "budget, a multiple of periodSeconds rounded up).", v.positive))
     initialDelaySeconds: int = field(default=15, metadata=doc(
         "Seconds before the first liveness check.", v.not_negative))
     readinessInitialDelaySeconds: int = field(default=5, metadata=doc(
@@ -72,6 +82,22 @@ class Config:
         "folder, or the current folder.", v.config_file_names))
     mountPath: str = field(metadata=doc(
         "Folder in the container where config files appear.", v.absolute_path))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Secrets:
+    generate: tuple[str, ...] = field(default=(), metadata=doc(
+        "Variables whose values the chart generates at random into the Secret NAME-generated "
+        "on the first install and keeps across upgrades (e.g. MYSQL_ROOT_PASSWORD); never "
+        "written in values or answers.", v.env_list))
+    env: dict[str, str] = field(default_factory=dict, metadata=doc(
+        "Variables from keys of Secrets you create yourself: NAME=SECRET/KEY, e.g. "
+        "DB_PASSWORD=book-db/password.", v.secret_env))
+    envFrom: tuple[str, ...] = field(default=(), metadata=doc(
+        "Secrets you create yourself whose every key becomes a variable.", v.secret_names))
+    files: dict[str, str] = field(default_factory=dict, metadata=doc(
+        "Secrets you create yourself mounted as files, read-only: SECRET=FOLDER, e.g. "
+        "book-tls=/etc/tls.", v.secret_files))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -136,6 +162,9 @@ class Answers:
     port: int = field(metadata=doc("Port the container listens on.", v.port))
     probe: Probe = field(default_factory=Probe, metadata=doc("Health checks."))
     config: Config = field(metadata=doc("Configuration kept out of the image, in a ConfigMap."))
+    secrets: Secrets = field(default_factory=Secrets, metadata=doc(
+        "Passwords, tokens and keys: kept in Secrets, never in a ConfigMap, values.yaml or "
+        "answers."))
     persistence: Persistence = field(metadata=doc("Persistent data."))
     ingress: Ingress = field(default_factory=Ingress, metadata=doc("Outside access."))
     memoryPercent: int = field(default=75, metadata=doc(

@@ -37,7 +37,7 @@ _PATH_KEYS = {"writes": ("path", "why", "sizeLimit", "source"), "data": ("path",
               "ships": ("path", "why", "source")}
 _CONTRACT_KEYS = ("image", "appImage", "sources", "user", "command", "writes", "data", "ships", "config", "ports",
                   "health", "logs", "memory", "password")
-_CHART_KEYS = ("portName", "env", "generatedSecret", "files", "startupSeconds", "imageHint")
+_CHART_KEYS = ("portName", "env", "files", "imageHint")
 
 
 @dataclass(frozen=True)
@@ -103,9 +103,7 @@ class ChartSettings:
 
     portName: str
     env: Mapping[str, str] = field(default_factory=dict)
-    generatedSecret: tuple[str, ...] = ()
     files: Mapping[str, str] = field(default_factory=dict)  # name -> text; ${port}, ${dataPath}
-    startupSeconds: int = 0  # a start-up probe's budget; 0: none
     imageHint: str = ""  # what image.repository must be, when the profile has no image
 
 
@@ -284,16 +282,10 @@ def _chart(reader: _Reader, data: Mapping[str, Any]) -> ChartSettings:
     for key, value in files.items():
         if not isinstance(key, str) or not _FILE_NAME.match(key) or not isinstance(value, str):
             raise reader.fail(f"chart.files.{key}", t("p.file"))
-    secrets = reader.words(data, "generatedSecret", "chart.")
-    for key in secrets:
-        if not _ENV_NAME.match(key):
-            raise reader.fail("chart.generatedSecret", t("p.env"))
     return ChartSettings(
         portName=reader.text(data, "portName", "chart.", pattern=re.compile(r"^[a-z]([a-z0-9-]{0,13}[a-z0-9])?$")),
         env=dict(env),
-        generatedSecret=secrets,
         files=dict(files),
-        startupSeconds=reader.number(data, "startupSeconds", "chart.", 0, 86400, 0),
         imageHint=reader.text(data, "imageHint", "chart.", ""),
     )
 

@@ -59,7 +59,18 @@ def image_tag(value: object) -> str | None:
         return t("v.tag.latest")
     if not _TAG.fullmatch(tag):
         return t("v.tag.format")
+    if not any(c.isdigit() for c in tag):
+        # stable, mainline, lts, alpine: names that move to a new image (the seed: myimage:v1).
+        return t("v.tag.no_version", tag=tag)
     return None
+
+
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def image_digest(value: object) -> str | None:
+    text = str(value)
+    return None if text == "" or _DIGEST.fullmatch(text) else t("v.digest")
 
 
 def image_repository(value: object) -> str | None:
@@ -130,6 +141,48 @@ def env_names(value: object) -> str | None:
     for key in _items(value):
         if not _ENV_NAME.fullmatch(str(key)):
             return t("v.env_name", key=brief(key))
+    return None
+
+
+# A variable named like these holds a secret: in config.env it would sit in plain text in the
+# ConfigMap, values.yaml and .mkchart.yaml.
+_SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|_KEY$",
+                          re.IGNORECASE)
+
+
+def looks_secret(name: str) -> bool:
+    return bool(_SECRET_NAME.search(name))
+
+
+def env_list(value: object) -> str | None:
+    for key in _items(value):
+        if not _ENV_NAME.fullmatch(str(key)):
+            return t("v.env_name", key=brief(key))
+    return None
+
+
+def _pairs(value: object) -> Iterable[tuple[object, object]]:
+    # Called only after the codec made the value a mapping of strings.
+    assert isinstance(value, dict), value
+    return value.items()
+
+
+def secret_env(value: object) -> str | None:
+    for name, ref in _pairs(value):
+        if not _ENV_NAME.fullmatch(str(name)):
+            return t("v.env_name", key=brief(name))
+        secret, slash, key = str(ref).partition("/")
+        if not slash or subdomain_or_empty(secret) or not secret or not _CONFIG_KEY.fullmatch(key):
+            return t("v.secret_ref", name=clipped(str(name)), ref=brief(ref))
+    return None
+
+
+def secret_files(value: object) -> str | None:
+    for secret, folder in _pairs(value):
+        if subdomain_or_empty(str(secret)) or not secret:
+            return t("v.secret_name", item=brief(secret))
+        if not str(folder).startswith("/"):
+            return t("v.secret_folder", secret=clipped(str(secret)))
     return None
 
 
@@ -228,4 +281,7 @@ def across(answers: Answers) -> list[AnswerError]:
     for name in answers.config.env:
         if name in RESERVED_ENV or name.startswith(RESERVED_ENV_PREFIX):
             problems.append(AnswerError(f"config.env.{clipped(name)}", t("v.env_reserved", name=clipped(name))))
+        elif looks_secret(name):
+            problems.append(AnswerError(f"config.env.{clipped(name)}", t("v.env_secret", name=clipped(name)),
+                                        t("v.env_secret.hint", name=clipped(name))))
     return problems

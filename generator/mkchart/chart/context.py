@@ -9,6 +9,7 @@ renders the same files (tests check it).
 
 from __future__ import annotations
 
+import json
 from string import Template
 from typing import Any
 
@@ -26,6 +27,14 @@ def profile_files(answers: Answers, given: list[str]) -> dict[str, bytes]:
     files = profiles.get(answers.serverType).chart.files
     return {name: Template(text).safe_substitute(values).encode("utf-8")
             for name, text in files.items() if name not in given}
+
+
+def _port_text(answers: Answers, port_name: str) -> str:
+    """The port the HTTP and TCP checks use, as YAML text: the container port by its name
+    (a containerPort changed per environment moves the checks with it), or the number
+    probe.port gives. Text, so that plain cookiecutter, which turns numbers into strings,
+    prints it the same."""
+    return str(answers.probe.port) if answers.probe.port else json.dumps(port_name)
 
 
 def _volumes(answers: Answers) -> dict[str, Any]:
@@ -55,6 +64,8 @@ def chart_context(answers: Answers, config_files: list[str]) -> dict[str, Any]:
     chart["portName"] = settings.portName
     chart["protocol"] = contract.protocol
     chart["probe"]["port"] = answers.probe.port or answers.port
+    chart["probe"]["portText"] = _port_text(answers, settings.portName)
+    chart["probe"]["startupFailures"] = -(-answers.probe.startupSeconds // answers.probe.periodSeconds)
     chart["ingress"]["host"] = answers.ingress.host or f"{answers.name}.{answers.ingress.domain}"
     # The profile's own environment comes first; the answers' values win on a clash.
     # `{config.mountPath}` and `{persistence.mountPath}` in it stand for those answers.
@@ -63,15 +74,15 @@ def chart_context(answers: Answers, config_files: list[str]) -> dict[str, Any]:
                    for k, v in settings.env.items()}
     chart["config"]["env"] = {**profile_env, **answers.config.env}
     chart["config"]["fileArgument"] = contract.config["argument"]
-    chart["generatedSecret"] = list(settings.generatedSecret)
+    chart["generatedSecret"] = list(answers.secrets.generate)
+    chart["secretEnv"] = {name: dict(zip(("secret", "key"), ref.split("/", 1), strict=True))
+                          for name, ref in answers.secrets.env.items()}
     chart["config"]["files"] = sorted(config_files)
     chart["security"] = {"runAsUser": contract.user["uid"], "runAsGroup": contract.user["gid"],
                          "fsGroup": contract.user["gid"]}
     volumes = _volumes(answers)
     chart["writableDirs"] = volumes.pop("writableDirs")
     chart["persistence"].update(volumes)
-    seconds, period = settings.startupSeconds, answers.probe.periodSeconds
-    chart["startupProbe"] = ({"seconds": seconds, "failureThreshold": -(-seconds // period)} if seconds else None)
     memory = contract.memory
     chart["memoryBudget"] = ({"percent": answers.memoryPercent, "env": memory["env"], "arg": memory["arg"],
                               "unit": memory["unit"], "why": memory.why} if memory else None)
