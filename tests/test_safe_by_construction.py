@@ -173,3 +173,13 @@ def test_a_secret_reference_must_name_a_secret_and_a_key(mkchart: Run) -> None:
     result = mkchart("new", "book-tomcat-n1", "--no-input", "--set", "secrets.env.DB_PW=just-a-name")
     assert result.exit_code == ExitCode.BAD_INPUT
     assert "secrets.env: DB_PW='just-a-name' must name a Secret and a key: SECRET/KEY" in result.stderr
+
+
+def test_a_team_profile_cannot_put_a_secret_in_every_charts_config_map(tmp_path: Path) -> None:
+    from mkchart.answers import profiles
+    from mkchart.errors import ProfileError
+
+    text = (Path(__file__).resolve().parent.parent / "templates" / "profiles" / "nodejs.yaml").read_text()
+    (tmp_path / "mine.yaml").write_text(text.replace("    NODE_ENV: production", "    NPM_TOKEN: abc", 1))
+    with pytest.raises(ProfileError, match=r"chart\.env\.NPM_TOKEN: looks like a secret"):
+        profiles.load(tmp_path / "mine.yaml")

@@ -22,6 +22,7 @@ from typing import Any
 
 from mkchart import yamlio
 from mkchart.data import profiles_dir
+from mkchart.answers.rules import looks_secret
 from mkchart.errors import ProfileError
 from mkchart.i18n import t
 
@@ -278,6 +279,8 @@ def _chart(reader: _Reader, data: Mapping[str, Any]) -> ChartSettings:
     for key, value in env.items():
         if not isinstance(key, str) or not _ENV_NAME.match(key) or not isinstance(value, str):
             raise reader.fail(f"chart.env.{key}", t("p.env"))
+        if looks_secret(key):  # it would sit in every chart's ConfigMap in plain text
+            raise reader.fail(f"chart.env.{key}", t("p.env_secret"))
     files = reader.mapping(data.get("files"), "chart.files", optional=True)
     for key, value in files.items():
         if not isinstance(key, str) or not _FILE_NAME.match(key) or not isinstance(value, str):

@@ -351,4 +351,5 @@ MESSAGES: dict[str, str] = {
     'q.secrets.files': "Your Secrets mounted as files (SECRET=FOLDER, separated by ',')",
     'c.config.sources.secrets': 'passwords, tokens, keys (Secrets)',
     'h.secrets.generate': 'Random values made on the first install and kept, e.g. MYSQL_ROOT_PASSWORD; a password never goes in environment values.',
+    'p.env_secret': "looks like a secret: it would be in plain text in every chart's ConfigMap; give it as defaults.secrets.generate or defaults.secrets.env instead",
 }

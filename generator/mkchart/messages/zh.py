@@ -345,4 +345,5 @@ MESSAGES: dict[str, str] = {
     'q.secrets.files': "以文件挂载的 Secret（SECRET=FOLDER，用 ',' 分隔）",
     'c.config.sources.secrets': '密码、令牌、密钥（Secret）',
     'h.secrets.generate': '首次安装时生成并保留的随机值，例如 MYSQL_ROOT_PASSWORD；密码绝不放在环境变量里。',
+    'p.env_secret': '看起来是机密：它会以明文出现在每个 chart 的 ConfigMap 中；请改用 defaults.secrets.generate 或 defaults.secrets.env',
 }
