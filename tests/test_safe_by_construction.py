@@ -183,3 +183,51 @@ def test_a_team_profile_cannot_put_a_secret_in_every_charts_config_map(tmp_path:
     (tmp_path / "mine.yaml").write_text(text.replace("    NODE_ENV: production", "    NPM_TOKEN: abc", 1))
     with pytest.raises(ProfileError, match=r"chart\.env\.NPM_TOKEN: looks like a secret"):
         profiles.load(tmp_path / "mine.yaml")
+
+
+def test_a_long_chart_installed_as_the_next_steps_say_keeps_its_own_name(make_chart: MakeChart) -> None:
+    name = "b" * 50 + "-tomcat-n1"
+    objects = render_objects(make_chart(name), name=name[:53])
+    assert one(objects, "Deployment")["metadata"]["name"] == name[:53]
+
+
+@pytest.mark.parametrize(("sets", "says"), [
+    (["config.args=--requirepass,$(REDIS_PW)"], "config.args: '$(REDIS_PW)' names $(REDIS_PW), which no variable"),
+    (["secrets.env.A=s/k", "config.env.A=1"], "secrets.env: A is also given by config.env"),
+    (["secrets.generate=A,A"], "secrets.generate: A is given twice"),
+    (["secrets.files.one=/etc/tls", "secrets.files.two=/etc/tls/"], "/etc/tls is given twice"),
+    (["secrets.files.one=/data"], "secrets.files.one: the folder /data of the Secret one is already a mount"),
+    (["secrets.env.TZ=s/k"], "TZ is set by the chart"),
+])
+def test_secret_answers_that_clash_are_refused(sets: list[str], says: str, mkchart: Run, tmp_path: Path) -> None:
+    args = [a for s in sets for a in ("--set", s)]
+    result = mkchart("new", "book-redis-n1", "--no-input", *args)
+    assert result.exit_code == ExitCode.BAD_INPUT, result.output
+    assert says in result.stderr, result.stderr
+
+
+def test_mysql_without_a_root_password_is_refused(mkchart: Run) -> None:
+    result = mkchart("new", "book-mysql-m1", "--no-input", "--set", "secrets.generate=")
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert "needs one of MYSQL_ROOT_PASSWORD, MYSQL_ALLOW_EMPTY_PASSWORD" in result.stderr
+    mine = mkchart("new", "book-mysql-m2", "--no-input", "--set", "secrets.generate=",
+                   "--set", "secrets.env.MYSQL_ROOT_PASSWORD=book-db/root")
+    assert mine.exit_code == 0, mine.output
+
+
+def test_a_chart_written_before_a_rule_regenerates_with_the_fix(mkchart: Run, make_chart: MakeChart) -> None:
+    chart = make_chart("book-tomcat-n1")
+    record = chart / ".mkchart.yaml"
+    # As an earlier mkchart wrote it: a tag without a version, a password in config.env.
+    text = record.read_text().replace('tag: "9.0.85-jre17"', "tag: stable").replace(
+        "  config:\n    env: {}\n", "  config:\n    env:\n      DB_PASSWORD: hunter2\n")
+    record.write_text(text)
+    refused = mkchart("regen", str(chart))
+    assert refused.exit_code == ExitCode.BAD_INPUT
+    assert f"{record}: image.tag: 'stable' holds no version number" in refused.stderr
+    half = mkchart("regen", str(chart), "--set", "image.tag=9.0.86")
+    assert half.exit_code == ExitCode.BAD_INPUT and "DB_PASSWORD looks like a secret" in half.stderr
+    fixed = mkchart("regen", str(chart), "--set", "image.tag=9.0.86", "--set", "config.env=",
+                    "--set", "secrets.env.DB_PASSWORD=book-db/password")
+    assert fixed.exit_code == 0, fixed.output
+    assert "hunter2" not in record.read_text() and "hunter2" not in (chart / "values.yaml").read_text()

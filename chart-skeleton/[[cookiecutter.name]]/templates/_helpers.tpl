@@ -17,7 +17,9 @@ Usage: {{ include "[[ cookiecutter.name ]].fullname" . }}
 {{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
 {{- else }}
 {{- $name := default .Chart.Name .Values.nameOverride }}
-{{- if contains $name .Release.Name }}
+{{- /* the release name holds the chart name, or is a chart name over 53 cut to the 53
+     characters Helm takes for a release (the next steps install it so) */}}
+{{- if or (contains $name .Release.Name) (and (gt (len $name) 53) (hasPrefix .Release.Name $name)) }}
 {{- .Release.Name | trunc 63 | trimSuffix "-" }}
 {{- else }}
 {{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}

@@ -4,13 +4,14 @@ profile's own defaults, by the same rules as every answer."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
 from mkchart.answers import profiles
 from mkchart.answers.model import Answers
-from mkchart.errors import AnswerError, ProfileError
+from mkchart.errors import AnswerError, ProfileError, brief
 from mkchart.i18n import t
 
 # Helm refuses release names over 53 characters (its own limit, below the seed's 63 for a
@@ -38,13 +39,56 @@ def _is_stock(repository: str, tag: str, image: str) -> bool:
 
 def refusals(answers: Answers) -> list[AnswerError]:
     """Answers the server type cannot run with, each naming the key and the way out."""
-    contract = profiles.get(answers.serverType).contract
+    profile = profiles.get(answers.serverType)
+    contract = profile.contract
     problems = []
     if answers.ingress.enabled and contract.protocol != "http":
         problems.append(AnswerError("ingress.enabled", t("v.ingress_tcp", type=answers.serverType),
                                     t("v.ingress_tcp.hint", name=answers.name, port=answers.port)))
     if answers.password and contract.password is None:
         problems.append(AnswerError("password", t("v.password_type", type=answers.serverType)))
+    return problems + _variable_problems(answers, profile) + _mount_problems(answers, profile)
+
+
+_VARIABLE = re.compile(r"(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+
+
+def _variable_problems(answers: Answers, profile: profiles.Profile) -> list[AnswerError]:
+    """An argument's $(VAR) the kubelet cannot expand (it would reach the server as the
+    text itself: a password of '$(REDIS_PASSWORD)'), and a variable the image needs at its
+    first start that nothing gives."""
+    contract = profile.contract
+    defined = {"TZ", *profile.chart.env, *answers.config.env, *answers.secrets.env, *answers.secrets.generate}
+    if answers.password and contract.password is not None:
+        defined.add(contract.password["env"])
+    problems = []
+    if not answers.secrets.envFrom:  # a Secret of the user's may define any name
+        for arg in answers.config.args:
+            for name in _VARIABLE.findall(arg):
+                if name not in defined:
+                    problems.append(AnswerError("config.args", t("v.arg_variable", arg=brief(arg), name=name)))
+        if contract.needs is not None and not defined & set(contract.needs["oneOf"]):
+            names = contract.needs["oneOf"]
+            needed = t("v.needs", type=answers.serverType, names=", ".join(names), why=contract.needs.why,
+                       first=names[0])
+            problems.append(AnswerError("secrets.generate", needed))
+    return problems
+
+
+def _mount_problems(answers: Answers, profile: profiles.Profile) -> list[AnswerError]:
+    """A Secret mounted where the chart mounts something else (the API server refuses two
+    mounts at one path)."""
+    contract = profile.contract
+    taken = {answers.persistence.mountPath: "persistence.mountPath",
+             answers.config.mountPath.rstrip("/"): "config.mountPath"}
+    taken.update({fact.path: "contract.writes" for fact in contract.writes})
+    taken.update({fact.path: "contract.data" for fact in contract.data[1:]})
+    problems = []
+    for secret, folder in answers.secrets.files.items():
+        what = taken.get(folder.rstrip("/"))
+        if what:
+            problems.append(AnswerError(f"secrets.files.{secret}", t("v.secret_folder_taken", folder=folder,
+                                                                     secret=secret, what=what)))
     return problems
 
 

@@ -51,10 +51,12 @@ class Probe:
     port: int | None = field(default=None, metadata=doc(
         "Port the checks use (styles http and tcp); empty means the container port.", v.port))
     command: tuple[str, ...] = field(default=("cat", "/tmp/health"), metadata=doc(
-        "Command the checks run (style exec); exit code 0 means healthy.", v.non_empty_list))
+        "Command the checks run (style exec); exit code 0 means healthy; {port} stands for the "
+        "port answer.", v.non_empty_list))
     readinessCommand: tuple[str, ...] = field(default=(), metadata=doc(
         "Command of the readiness check instead of the style's check (\"can serve\" where "
-        "liveness says \"is alive\"), e.g. mysql's mysqladmin ping; empty: the style's check."))
+        "liveness says \"is alive\"), e.g. mysql's mysqladmin ping; empty: the style's check; "
+        "{port} stands for the port answer."))
     startupSeconds: int = field(default=120, metadata=doc(
         "Seconds the server may take to start before liveness applies (the start-up probe's "
         "budget, a multiple of periodSeconds rounded up).", v.positive))

@@ -21,8 +21,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mkchart import yamlio
-from mkchart.data import profiles_dir
 from mkchart.answers.rules import looks_secret
+from mkchart.data import profiles_dir
 from mkchart.errors import ProfileError
 from mkchart.i18n import t
 
@@ -37,7 +37,9 @@ _UNITS = ("Mi", "mb")
 _PATH_KEYS = {"writes": ("path", "why", "sizeLimit", "source"), "data": ("path", "subPath", "why", "source"),
               "ships": ("path", "why", "source")}
 _CONTRACT_KEYS = ("image", "appImage", "sources", "user", "command", "writes", "data", "ships", "config", "ports",
-                  "health", "logs", "memory", "password")
+                  "health", "logs", "memory", "password", "needs")
+# Keys an earlier mkchart read in a profile, and where they went.
+_MOVED = {"chart.generatedSecret": "defaults.secrets.generate", "chart.startupSeconds": "defaults.probe.startupSeconds"}
 _CHART_KEYS = ("portName", "env", "files", "imageHint")
 
 
@@ -80,6 +82,7 @@ class Contract:
     logs: Fact  # stdout
     memory: Fact | None = None  # env or arg, unit: where the server's memory budget goes
     password: Fact | None = None  # env, arg: how a generated password reaches the server
+    needs: Fact | None = None  # oneOf: variables of which the image needs one at its first start
 
     @property
     def protocol(self) -> str:
@@ -87,7 +90,7 @@ class Contract:
 
     def facts(self) -> Iterable[tuple[str, str]]:
         """Every fact's key and source, for the check that each names a known source."""
-        for name in ("user", "command", "config", "health", "logs", "memory", "password"):
+        for name in ("user", "command", "config", "health", "logs", "memory", "password", "needs"):
             fact = getattr(self, name)
             if fact is not None:
                 yield f"contract.{name}", fact.source
@@ -140,6 +143,8 @@ class _Reader:
         if not isinstance(data, Mapping):
             raise self.fail(key, t("p.mapping"))
         unknown = [k for k in data if k not in allowed] if allowed else []
+        if unknown and f"{key}.{unknown[0]}" in _MOVED:
+            raise self.fail(f"{key}.{unknown[0]}", t("p.moved", to=_MOVED[f"{key}.{unknown[0]}"]))
         if unknown:
             raise self.fail(f"{key}.{unknown[0]}", t("p.unknown_field", known=", ".join(allowed)))
         return data
@@ -245,6 +250,13 @@ def _contract(reader: _Reader, data: Mapping[str, Any]) -> Contract:
         password = reader.fact(block, "contract.password.", sources, {
             "env": reader.text(block, "env", "contract.password.", pattern=_ENV_NAME),
             "arg": reader.text(block, "arg", "contract.password.", "")})
+    needs = None
+    if data.get("needs") is not None:
+        block = reader.mapping(data["needs"], "contract.needs")
+        names = reader.words(block, "oneOf", "contract.needs.")
+        if not names or not all(_ENV_NAME.match(n) for n in names):
+            raise reader.fail("contract.needs.oneOf", t("p.env"))
+        needs = reader.fact(block, "contract.needs.", sources, {"oneOf": names})
     image = reader.text(data, "image", "contract.")
     if image and ":" not in image.rsplit("/", 1)[-1]:
         raise reader.fail("contract.image", t("p.image"))
@@ -271,6 +283,7 @@ def _contract(reader: _Reader, data: Mapping[str, Any]) -> Contract:
         logs=reader.fact(logs, "contract.logs.", sources, {"stdout": reader.flag(logs, "stdout", "contract.logs.")}),
         memory=memory,
         password=password,
+        needs=needs,
     )
 
 

@@ -105,9 +105,19 @@ def _build(cls: type, raw: Mapping[str, Any], prefix: str, problems: list[Answer
     return cls(**values)
 
 
-def resolve(layers: Layers, source: str | None = None) -> Resolved:
+def resolve(layers: Layers, source: str | None = None, lenient: bool = False) -> Resolved:
     """Layer the inputs, pick the profile and validate: one `Answers`, or an error listing
-    every problem (`AnswersError`) or every missing key (`MissingAnswersError`)."""
+    every problem (`AnswersError`) or every missing key (`MissingAnswersError`). `lenient`
+    (a chart's record, read by regen) leaves out the rules added since charts were written
+    (rules.LENIENT) and the refusals that depend on the profile."""
+    token = rules.LENIENT.set(lenient)
+    try:
+        return _resolve(layers, source, lenient)
+    finally:
+        rules.LENIENT.reset(token)
+
+
+def _resolve(layers: Layers, source: str | None, lenient: bool) -> Resolved:
     merged, notes = layered(layers, source)
     problems: list[AnswerError] = []
     missing: list[str] = []
@@ -115,7 +125,7 @@ def resolve(layers: Layers, source: str | None = None) -> Resolved:
     # A section that failed its own rules, or misses a required key, is None: the rules
     # between answers wait until every section is whole.
     if answers is not None and not problems and not missing:
-        problems += rules.across(answers) + fit.refusals(answers)
+        problems += rules.across(answers) + ([] if lenient else fit.refusals(answers))
     if problems:
         raise AnswersError(problems, source)
     if missing:

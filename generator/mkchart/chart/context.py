@@ -65,6 +65,9 @@ def chart_context(answers: Answers, config_files: list[str]) -> dict[str, Any]:
     chart["protocol"] = contract.protocol
     chart["probe"]["port"] = answers.probe.port or answers.port
     chart["probe"]["portText"] = _port_text(answers, settings.portName)
+    # {port} in a probe's command stands for the port answer (zookeeper's srvr check).
+    for key in ("command", "readinessCommand"):
+        chart["probe"][key] = [word.replace("{port}", str(answers.port)) for word in getattr(answers.probe, key)]
     chart["probe"]["startupFailures"] = -(-answers.probe.startupSeconds // answers.probe.periodSeconds)
     chart["ingress"]["host"] = answers.ingress.host or f"{answers.name}.{answers.ingress.domain}"
     # The profile's own environment comes first; the answers' values win on a clash.

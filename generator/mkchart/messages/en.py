@@ -352,4 +352,10 @@ MESSAGES: dict[str, str] = {
     'c.config.sources.secrets': 'passwords, tokens, keys (Secrets)',
     'h.secrets.generate': 'Random values made on the first install and kept, e.g. MYSQL_ROOT_PASSWORD; a password never goes in environment values.',
     'p.env_secret': "looks like a secret: it would be in plain text in every chart's ConfigMap; give it as defaults.secrets.generate or defaults.secrets.env instead",
+    'v.twice': '{item} is given twice',
+    'v.env_twice': '{name} is also given by {other}: one variable, one source (the container would get both, and the last would silently win)',
+    'v.arg_variable': '{arg} names $({name}), which no variable of this chart defines: define it (config.env, secrets.env, secrets.generate) or write $$({name}) for the text itself',
+    'v.secret_folder_taken': 'the folder {folder} of the Secret {secret} is already a mount of the chart ({what}); choose another folder',
+    'v.needs': 'the {type} image needs one of {names} at its first start ({why}); generate one (--set secrets.generate={first}) or take it from your Secret (--set secrets.env.{first}=SECRET/KEY)',
+    'p.moved': 'moved: write it as {to}',
 }

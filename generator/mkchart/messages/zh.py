@@ -346,4 +346,10 @@ MESSAGES: dict[str, str] = {
     'c.config.sources.secrets': '密码、令牌、密钥（Secret）',
     'h.secrets.generate': '首次安装时生成并保留的随机值，例如 MYSQL_ROOT_PASSWORD；密码绝不放在环境变量里。',
     'p.env_secret': '看起来是机密：它会以明文出现在每个 chart 的 ConfigMap 中；请改用 defaults.secrets.generate 或 defaults.secrets.env',
+    'v.twice': '{item} 出现了两次',
+    'v.env_twice': '{name} 也由 {other} 提供：一个变量只能有一个来源（容器会同时得到两者，后者悄悄生效）',
+    'v.arg_variable': '{arg} 引用了 $({name})，但本 chart 没有定义该变量：请定义它（config.env、secrets.env、secrets.generate），或写成 $$({name}) 表示文字本身',
+    'v.secret_folder_taken': 'Secret {secret} 的目录 {folder} 已是 chart 的挂载点（{what}）；请换一个目录',
+    'v.needs': '{type} 镜像首次启动时需要 {names} 之一（{why}）；请生成（--set secrets.generate={first}）或从你的 Secret 读取（--set secrets.env.{first}=SECRET/KEY）',
+    'p.moved': '已移动：请写成 {to}',
 }

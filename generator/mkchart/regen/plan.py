@@ -215,13 +215,16 @@ class _Answers:
 
 def _answers(chart: Path, given: Given) -> _Answers:
     recorded = record.load(chart)
-    old = resolve(Layers(record=recorded.answers), str(recorded.path)).answers
+    # Leniently: a chart written before a rule existed must still regenerate (its old
+    # answers are the merge's base), and the --set that fixes it must be taken.
+    old = resolve(Layers(record=recorded.answers), str(recorded.path), lenient=True).answers
     changes = given.layers.changes()
     stored = rebase(old, recorded.answers, changes)
-    # The stored answers were validated just above, so a problem here is in the changes.
+    # A problem here is in the changes, or in a recorded answer a newer rule refuses.
     layers = Layers(record=stored, defaults=given.layers.defaults, file=given.layers.file,
                     prompt=given.layers.prompt, set=given.layers.set)
-    new = resolve(layers, given.source or "--set")
+    # Named for what the user can change: the --set or answers file given, else the record.
+    new = resolve(layers, given.source or ("--set" if changes else str(recorded.path)))
     return _Answers(recorded, old, new, "files" in (changes.get("config") or {}))
 
 
