@@ -46,8 +46,10 @@ from typing import Any
 
 # cookiecutter.json's defaults describe this service, so both tools render the same chart.
 CHART = "book-tomcat-n1"
-# mkchart's record of its answers; cookiecutter has no counterpart.
+# mkchart's record of its answers, and its folder holding the stored base (the files as
+# it wrote them); cookiecutter has no counterpart.
 ANSWERS_FILE = ".mkchart.yaml"
+STATE_DIR = ".mkchart"
 # Folders mkchart always creates (Helm's layout) even where the skeleton leaves them empty.
 ALWAYS_DIRS = ("charts",)
 # Issue #2, item 10: mkchart's cold wall time at most this fraction of cookiecutter's.
@@ -254,12 +256,14 @@ def tree(root: Path) -> tuple[set[str], set[str]]:
 def compare_outputs(mkchart_out: Path, cookiecutter_out: Path) -> list[str]:
     """The differences between the two outputs that matter, as readable lines.
 
-    Ignored: mkchart's answers record, and the folders mkchart always creates when they
-    are empty (cookiecutter cannot create an empty folder from a template).
+    Ignored: mkchart's answers record and stored base, and the folders mkchart always
+    creates when they are empty (cookiecutter cannot create an empty folder from a template).
     """
     m_files, m_folders = tree(mkchart_out)
     c_files, c_folders = tree(cookiecutter_out)
     m_files.discard(f"{CHART}/{ANSWERS_FILE}")
+    m_files -= {f for f in m_files if f.startswith(f"{CHART}/{STATE_DIR}/")}
+    m_folders.discard(f"{CHART}/{STATE_DIR}")
     for folder in ALWAYS_DIRS:
         relative = f"{CHART}/{folder}"
         if relative not in c_folders and not any((mkchart_out / relative).iterdir()):

@@ -294,6 +294,21 @@ def one(objects: list[dict[str, Any]], kind: str) -> dict[str, Any]:
     return found[0]
 
 
+def newer_mkchart(monkeypatch: pytest.MonkeyPatch, change: Callable[[dict[str, bytes]], None]) -> None:
+    """From now on, regen renders as a newer mkchart would: today's files, then `change`
+    (it wraps the render regen uses, mkchart.regen.plan.render)."""
+    from mkchart.regen import plan as regen_plan
+
+    real = regen_plan.render
+
+    def render(*args: Any, **kwargs: Any) -> dict[str, bytes]:
+        files = dict(real(*args, **kwargs))
+        change(files)
+        return files
+
+    monkeypatch.setattr(regen_plan, "render", render)
+
+
 MakeChart = Callable[..., Path]
 
 

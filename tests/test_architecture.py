@@ -18,7 +18,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("i18n", "messages", "errors", "outcomes", "yamlio", "data", "fleet", "safeio"),
     ("answers",),  # inputs -> one validated Answers
     ("chart",),  # Answers -> files in memory
-    ("record", "migrations", "inputs", "write"),  # the chart's record, reading inputs, writing
+    ("record", "basefile", "migrations", "inputs", "write"),  # the chart's record and base, inputs, writing
     ("new",),  # a new chart
     ("regen",),  # an existing chart
     ("batch", "helm"),  # many charts; lint and package

@@ -361,6 +361,6 @@ def test_an_interrupted_batch_reports_exactly_what_it_wrote(tmp_path: Path) -> N
     # Nothing half-written: every chart folder is complete, no staging folder is left.
     assert not [p for p in charts.iterdir() if p.name.startswith(".")]
     for name in on_disk:
-        # the skeleton's 14 files and the record, plus the profile's own config files
+        # the skeleton's 14 files, the record and the stored base, plus the profile's own config files
         own = len(get(name.split("-")[1]).chart.files)
-        assert len(files_of(charts / name)) == 15 + own, name
+        assert len(files_of(charts / name)) == 16 + own, name

@@ -21,6 +21,7 @@ import ast
 import importlib
 import re
 import shlex
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -381,7 +382,7 @@ def test_readme_chart_tree_is_the_real_chart() -> None:
 
     tree = re.search(r"```\n(book-tomcat-n1/\n.*?)```", README.read_text(), re.S)
     assert tree, "README: the chart tree of book-tomcat-n1"
-    listed = set(re.findall(r"[\w.-]+\.(?:yaml|tpl|txt|xml|properties)|\.helmignore", tree.group(1)))
+    listed = set(re.findall(r"[\w.-]+\.(?:yaml|tpl|txt|xml|properties|gz)|\.helmignore", tree.group(1)))
     files = set(plan_new(Inputs(name="book-tomcat-n1")).files)
     real = {Path(path).name for path in files if not path.endswith("/.gitkeep")}
     assert listed == real, f"README's tree: missing {sorted(real - listed)}, not in a chart {sorted(listed - real)}"
@@ -418,6 +419,22 @@ def test_regen_sample_is_what_regen_prints(mkchart: Run, tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == shown
     assert edit in values.read_text() and "containerPort: 9090" in values.read_text()
+
+
+def test_first_regen_after_0_1_0_sample_is_what_regen_prints(mkchart: Run, tmp_path: Path) -> None:
+    """What a user of 0.1.0 sees: a chart 0.1.0 wrote (tests/upgrade), with their edit."""
+    command = "mkchart regen book-tomcat-n1"
+    shown = _console_block(REGEN_DOC.read_text(), command)
+    chart = tmp_path / "book-tomcat-n1"
+    shutil.copytree(REPO / "tests" / "upgrade" / "v0.1.0" / "book-tomcat-n1", chart)
+    values = chart / "values.yaml"
+    values.write_text(values.read_text().replace("replicaCount: 1\n", "replicaCount: 3  # three for the launch\n", 1))
+    result = _run_sample(mkchart, command)
+    assert result.exit_code == 0, result.output
+    printed = result.output.splitlines()
+    assert len(printed) == len(shown), result.output
+    for line, real in zip(shown, printed, strict=True):
+        assert real.startswith(line[:-3]) if line.endswith("...") else real == line, (line, result.output)
 
 
 def test_regen_check_sample_is_what_regen_prints(mkchart: Run, tmp_path: Path) -> None:

@@ -264,9 +264,10 @@ def test_chart_layout_is_the_seeds(make_chart: MakeChart) -> None:
     chart = make_chart("book-tomcat-n1")
     files = sorted(p.relative_to(chart).as_posix() for p in chart.rglob("*") if p.is_file())
     own = [layout.config_copy(name) for name in ("logging.properties", "server.xml")]  # the profile's
-    assert files == sorted([*layout.SKELETON_FILES, layout.ANSWERS_FILE, *own])
+    assert files == sorted([*layout.SKELETON_FILES, layout.ANSWERS_FILE, layout.BASE_FILE, *own])
     assert (chart / layout.CHARTS_DIR).is_dir()
-    assert layout.ANSWERS_FILE in (chart / layout.HELMIGNORE).read_text().splitlines()
+    ignored = (chart / layout.HELMIGNORE).read_text().splitlines()
+    assert layout.ANSWERS_FILE in ignored and f"{layout.STATE_DIR}/" in ignored
 
 
 @pytest.mark.parametrize(("name", "sets"), [

@@ -6,24 +6,29 @@ rewrites the hashes; review the golden chart's diff (tests/golden/) alongside.""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from pathlib import Path
 
 from conftest import Run
+from mkchart.chart.layout import BASE_FILE
 
 FLEET = Path(__file__).parent / "fleet"
 HASHES = FLEET / "hashes.json"
 
 
 def chart_digests(root: Path) -> dict[str, str]:
-    """One sha256 per chart folder, over its files' relative paths and contents."""
+    """One sha256 per chart folder, over its files' relative paths and contents (the stored
+    base's inflated: another zlib may compress the same files to other bytes)."""
     digests = {}
     for chart in sorted(p for p in root.iterdir() if p.is_dir()):
         digest = hashlib.sha256()
         for path in sorted(p for p in chart.rglob("*") if p.is_file()):
-            digest.update(path.relative_to(chart).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            relative = path.relative_to(chart).as_posix()
+            content = path.read_bytes()
+            digest.update(relative.encode() + b"\0")
+            digest.update(hashlib.sha256(gzip.decompress(content) if relative == BASE_FILE else content).digest())
         digests[chart.name] = digest.hexdigest()
     return digests
 

@@ -534,6 +534,18 @@ def changed(draw: st.DrawFn, tree: dict[str, Any]) -> dict[str, Any]:
 _GONE = object()
 
 
+def _same(left: Any, right: Any) -> bool:
+    """Equal as YAML values: Python's True == 1 and 1 == 1.0 are different values in a file
+    (`true`, `1`, `1.0`), and a change from one to the other is an edit."""
+    if type(left) is not type(right):
+        return False
+    if isinstance(left, dict):
+        return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
+    if isinstance(left, list):
+        return len(left) == len(right) and all(_same(a, b) for a, b in zip(left, right, strict=True))
+    return bool(left == right)
+
+
 def expected_merge(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
     """The data merge_values is documented to give, and whether it must conflict."""
     if all(isinstance(v, dict) and v for v in (base, ours, theirs)):
@@ -547,9 +559,9 @@ def expected_merge(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
             if value is not _GONE:
                 merged[key] = value
         return merged, conflicted
-    if theirs == base or ours == theirs:
+    if _same(theirs, base) or _same(ours, theirs):
         return ours, False
-    if ours == base:
+    if _same(ours, base):
         return theirs, False
     if theirs is _GONE:
         return ours, False

@@ -1,40 +1,26 @@
 """`mkchart regen` after an mkchart upgrade that adds or drops a generated file.
 
-A newer mkchart is simulated by wrapping the render regen uses (mkchart.regen.plan.render):
+A newer mkchart is simulated by wrapping the render regen uses (conftest.newer_mkchart):
 the chart on disk and its `.mkchart.yaml` come from today's `mkchart new`, the render
 regen compares them with has one file more, or one less.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import MakeChart, Run, edit_file, json_report, lint_strict, set_args
+from conftest import MakeChart, Run, edit_file, json_report, lint_strict, newer_mkchart, set_args
 from mkchart import yamlio
 from mkchart.chart import layout
 from mkchart.errors import ExitCode
-from mkchart.regen import plan as regen_plan
 
 NAME = "book-tomcat-n1"
 ADDED = "templates/poddisruptionbudget.yaml"
 ADDED_TEXT = b"# A PodDisruptionBudget, new in this mkchart.\n"
 DROPPED = layout.TEST_CONNECTION
-
-
-def newer_mkchart(monkeypatch: pytest.MonkeyPatch, change: Callable[[dict[str, bytes]], None]) -> None:
-    """From now on, regen renders as a newer mkchart would: today's files, then `change`."""
-    real = regen_plan.render
-
-    def render(*args: Any, **kwargs: Any) -> dict[str, bytes]:
-        files = dict(real(*args, **kwargs))
-        change(files)
-        return files
-
-    monkeypatch.setattr(regen_plan, "render", render)
 
 
 def adds_a_file(files: dict[str, bytes]) -> None:

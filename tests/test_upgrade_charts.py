@@ -43,6 +43,9 @@ def test_a_released_chart_with_hand_edits_regenerates_keeping_them(name: str, mk
     result = mkchart("regen", str(chart))
     assert result.exit_code == 0, result.output
     assert "conflict" not in result.stdout
+    # Said once: the base came from the kept 0.1.0 templates; from now on the chart keeps it.
+    assert result.stderr.count("as mkchart 0.1.0 wrote them, rebuilt from its templates") == 1, result.stderr
+    assert f"create    {layout.BASE_FILE}" in result.stdout
     values = (chart / layout.VALUES_YAML).read_text()
     assert "replicaCount: 3  # three for the launch" in values
     assert 'prometheus.io/scrape: "true"' in values
@@ -58,6 +61,11 @@ def test_a_released_chart_with_hand_edits_regenerates_keeping_them(name: str, mk
     data = [m for m in container["volumeMounts"] if m["name"] == "data"]
     assert all("subPath" not in m for m in data if m["mountPath"] == record["answers"]["persistence"]["mountPath"])
     assert mkchart("regen", "--check", str(chart)).exit_code == ExitCode.OK
+    # The next upgrade merges against the stored base: no template of a release needed.
+    again = mkchart("regen", str(chart), "--set", "timezone=Asia/Tokyo")
+    assert again.exit_code == 0 and "rebuilt from" not in again.stderr, again.output
+    assert f"merge     {layout.VALUES_YAML}" in again.stdout
+    assert "replicaCount: 3  # three for the launch" in (chart / layout.VALUES_YAML).read_text()
 
 
 def test_what_the_upgrade_brings_to_each_stateful_service(mkchart: Run, tmp_path: Path) -> None:
@@ -96,5 +104,6 @@ def test_the_kept_release_renders_exactly_what_it_wrote(name: str) -> None:
 
     recorded = record.load(RELEASED / name)
     answers = resolve(Layers(record=recorded.answers)).answers
-    (earlier,) = list(release_renders(answers, []))
+    ((version, earlier),) = list(release_renders(answers, []))
+    assert version == "0.1.0"
     assert record.hashes(earlier) == recorded.generated

@@ -11,10 +11,10 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from mkchart import record
+from mkchart import basefile, record
 from mkchart.answers.model import Answers
 from mkchart.answers.resolve import Resolved, resolve
-from mkchart.chart.layout import ANSWERS_FILE, config_copy
+from mkchart.chart.layout import ANSWERS_FILE, BASE_FILE, config_copy
 from mkchart.chart.render import Rendered, render
 from mkchart.inputs import Inputs, read_config_files, read_inputs
 from mkchart.outcomes import ChartOutcome, Status
@@ -41,8 +41,11 @@ def recorded_answers(answers: Answers, config_files: dict[str, bytes]) -> Answer
 
 
 def plan_chart(resolved: Resolved, config_files: dict[str, bytes]) -> Plan:
-    """Every file of the chart, the record `.mkchart.yaml` included; writes nothing."""
+    """Every file of the chart, the record `.mkchart.yaml` and the stored base included;
+    writes nothing."""
     files = render(resolved.answers, config_files)
+    users = {config_copy(name) for name in config_files}  # their input, not mkchart's output
+    files[BASE_FILE] = basefile.encode({path: content for path, content in files.items() if path not in users})
     files[ANSWERS_FILE] = record.dump(recorded_answers(resolved.answers, config_files), record.hashes(files))
     return Plan(resolved, files)
 

@@ -2,7 +2,8 @@
 
 It holds the answers, the answers-format version, the mkchart version that last changed
 the chart, and under `generated:` the sha256 of every file as mkchart rendered it. That
-record is how `regen` tells a file the user edited from one they did not touch. It holds
+record is how `regen` tells a file the user edited from one they did not touch, and
+which files of the stored base (mkchart.basefile) are what mkchart wrote. It holds
 hashes of chart files only: no secret ever goes into a chart, so none goes in here.
 """
 
@@ -18,7 +19,7 @@ from mkchart import ANSWERS_FORMAT, __version__, yamlio
 from mkchart.answers.model import Answers
 from mkchart.answers.resolve import as_written
 from mkchart.answers.tree import to_tree
-from mkchart.chart.layout import ANSWERS_FILE
+from mkchart.chart.layout import ANSWERS_FILE, BASE_FILE
 from mkchart.errors import AnswersFileError, NotAChartError, brief
 from mkchart.i18n import t
 from mkchart.safeio import is_folder, read_in_chart
@@ -39,7 +40,9 @@ def sha256(content: bytes) -> str:
 
 
 def hashes(files: Mapping[str, bytes]) -> dict[str, str]:
-    return {path: sha256(content) for path, content in sorted(files.items()) if path != ANSWERS_FILE}
+    """The `generated:` record of `files`: every chart file but mkchart's own two, whose
+    content follows from the others (the base is checked file by file against these)."""
+    return {path: sha256(content) for path, content in sorted(files.items()) if path not in (ANSWERS_FILE, BASE_FILE)}
 
 
 DELETED_COMMENT = "deleted: generated files you deleted; regen keeps them deleted."

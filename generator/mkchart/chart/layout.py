@@ -22,6 +22,10 @@ SECRET = "templates/secret.yaml"
 TEST_CONNECTION = "templates/tests/test-connection.yaml"
 # The chart's own record of its answers (excluded from packages by .helmignore).
 ANSWERS_FILE = ".mkchart.yaml"
+# mkchart's own folder in the chart (excluded from packages by .helmignore), and in it
+# the stored base: every file as mkchart last wrote it, for regen's three-way merge.
+STATE_DIR = ".mkchart"
+BASE_FILE = f"{STATE_DIR}/base.gz"
 # Where config files given as answers go inside the chart (read by .Files.Glob).
 CONFIG_FILES_DIR = "files/config"
 

@@ -2,7 +2,9 @@
 
 A chart written by an earlier release is merged against what that release wrote, not
 against today's render of its answers: otherwise every change mkchart made since would
-look like the user's edit, or clash with it. Each release mkchart has shipped keeps its
+look like the user's edit, or clash with it. Charts keep that base themselves since
+`.mkchart/base.gz` (mkchart.basefile); these renders serve the charts of releases that
+kept none (0.1.0), or whose stored base was deleted. Each such release keeps its
 skeleton and profiles under templates/releases/VERSION/, with the few lines of context
 code it differed by here; regen takes a file from a release's render only when its
 sha256 is the one the chart's record holds, so a wrong guess is never used.
@@ -59,12 +61,13 @@ def _context_0_1_0(answers: Answers, config_names: list[str]) -> dict[str, Any] 
 CONTEXTS = {"0.1.0": _context_0_1_0}
 
 
-def release_renders(answers: Answers, config_names: list[str]) -> Iterator[Rendered]:
+def release_renders(answers: Answers, config_names: list[str]) -> Iterator[tuple[str, Rendered]]:
     """The chart of `answers` as each earlier release would have rendered it (the
-    skeleton's files only: config copies are the user's), newest release first."""
+    skeleton's files only: config copies are the user's), newest release first, each
+    with its version."""
     for version in sorted(CONTEXTS, key=lambda v: tuple(int(part) for part in v.split(".")), reverse=True):
         if not _folder(version).is_dir():
             continue
         context = CONTEXTS[version](answers, config_names)
         if context is not None:
-            yield render_templates(skeleton_templates(_folder(version) / "chart-skeleton"), context)
+            yield version, render_templates(skeleton_templates(_folder(version) / "chart-skeleton"), context)

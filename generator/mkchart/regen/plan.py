@@ -1,19 +1,21 @@
 """What regen would do to one chart, file by file; reads only, writes nothing.
 
-The previous render is recomputed, not stored: rendering is pure, so rendering the
-chart's recorded answers gives the base of a three-way merge (the file on disk is
-"yours", the new render is "mkchart's"). `.mkchart.yaml` records the sha256 of each file
-as rendered; a file whose hash still matches was not touched and is simply replaced.
-When this mkchart renders the old answers differently from the recorded hash (mkchart
-was upgraded), the earlier releases' templates render them again (chart.releases), and
-a file whose hash then matches is the true base. Failing that, today's render is only
-the best base available: untouched files are still replaced, and edited ones merged
-against it, with conflict markers wherever unsure.
+A three-way merge: the file on disk is "yours", the new render is "mkchart's", and the
+base is the file as mkchart last wrote it. `.mkchart.yaml` records the sha256 of each
+file as written; a file whose hash still matches was not touched and is simply replaced.
+For an edited file the base is whichever of these gives exactly the recorded hash:
+the chart's stored base (`.mkchart/base.gz`, mkchart.basefile), the render of the
+recorded answers (the same while mkchart is), or an earlier release's templates
+(chart.releases: charts from 0.1.0, which kept no base). Failing all three, today's
+render of the old answers is only the best base available: the file is merged against
+it with conflict markers wherever unsure, and the chart gets a note saying so once.
+regen writes the stored base anew with every change, in the same transaction.
 
 Config files under files/config/ are inputs, not output: the chart's copies are the
 user's files, read as the answers say. Their hash records what mkchart last copied in
 from an outside source (batch, `--set config.files=...`), so a new copy from that source
 replaces an untouched copy, never an edited one (both changed: conflict markers).
+They are not in the stored base.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mkchart import record
+from mkchart import basefile, record
 from mkchart.answers.layers import Layers
 from mkchart.answers.model import Answers
 from mkchart.answers.rebase import rebase
@@ -30,6 +32,7 @@ from mkchart.answers.tree import to_tree
 from mkchart.chart.context import profile_files
 from mkchart.chart.layout import (
     ANSWERS_FILE,
+    BASE_FILE,
     CONFIG_FILES_DIR,
     SKELETON_FILES,
     VALUES_YAML,
@@ -160,9 +163,10 @@ def decide_file(path: str, disk: bytes | None, base: bytes | None, theirs: bytes
     note = ""
     known_base = base if written is not None else None
     if base is not None and written is not None and record.sha256(base) != written:
-        # mkchart changed since it wrote this file: today's render of the old answers is
-        # not what you edited, and merging against it would pass the upgrade off as your
-        # edit (and drop it). Without the true base, every difference is shown to you.
+        # No copy of what mkchart wrote was found (neither stored nor rebuilt): the render of
+        # the old answers is not what you edited, and merging against it would pass mkchart's
+        # change off as your edit (and drop it). Without the true base, every difference is
+        # shown to you.
         note = t("r.note.old_base")
         known_base = None
     merged, conflicts = _merge(path, known_base, disk, theirs)
@@ -243,22 +247,66 @@ def _base(answers: _Answers) -> Rendered:
     return render(answers.old, {config_name(p): b"" for p in answers.old.config.files})
 
 
-def _as_written(answers: _Answers, base: Rendered, recorded: dict[str, str]) -> Rendered:
-    """`base` with each file that today's render of the old answers no longer gives as
-    mkchart wrote it (an upgrade since) taken from an earlier release's render instead,
-    where that gives exactly the recorded hash: the true base of the three-way merge."""
-    stale = {path for path, content in base.items() if path in recorded and record.sha256(content) != recorded[path]}
+@dataclass
+class _Base:
+    """The base of the merge, per file: exact (its sha256 is the recorded one) unless listed."""
+
+    files: Rendered
+    release: str = ""  # an earlier release whose templates gave an edited file's base
+    inexact: list[str] = field(default_factory=list)  # edited files with no exact base
+
+    def notes(self, chart: str) -> list[str]:
+        """Said once per chart, and only when the base was not the chart's own copy."""
+        notes = [t("r.base.release", chart=chart, version=self.release, base=BASE_FILE)] if self.release else []
+        if self.inexact:
+            notes.append(t("r.base.today", chart=chart, files=", ".join(self.inexact), base=BASE_FILE))
+        return notes
+
+
+def _as_written(answers: _Answers, base: Rendered, recorded: dict[str, str], stored: Rendered,
+                edited: set[str]) -> _Base:
+    """The base of each edited file as mkchart wrote it: the stored base's verified copy
+    (`stored`), else `base` (this mkchart's render of the old answers) when that still
+    gives the recorded hash, else an earlier release's render where that does."""
+    exact = {**base, **stored}
+    stale = {path for path, content in exact.items()
+             if path in recorded and path in edited and record.sha256(content) != recorded[path]}
+    found = _Base(exact)
     if not stale:
-        return base
-    exact = dict(base)
-    for earlier in release_renders(answers.old, [config_name(p) for p in answers.old.config.files]):
+        return found
+    for version, earlier in release_renders(answers.old, [config_name(p) for p in answers.old.config.files]):
         for path in sorted(stale):
             if path in earlier and record.sha256(earlier[path]) == recorded[path]:
                 exact[path] = earlier[path]
                 stale.discard(path)
+                found.release = found.release or version
         if not stale:
             break
-    return exact
+    found.inexact = sorted(stale)
+    return found
+
+
+def _verified(stored: basefile.Stored, recorded: dict[str, str], edited: set[str]) -> Rendered:
+    """The stored base's copies of the edited files that are what mkchart wrote (sha256)."""
+    if not edited or stored.raw is None:
+        return {}
+    return {path: content for path, content in stored.files.items()
+            if path in edited and path in recorded and record.sha256(content) == recorded[path]}
+
+
+def _base_change(stored: basefile.Stored, theirs: Rendered, config_paths: set[str], recorded: dict[str, str],
+                 generated: dict[str, str]) -> FileChange | None:
+    """Step 6: the stored base, when what it must hold changed: every file mkchart renders
+    this time (the user's config copies are theirs, not in it)."""
+    files = {path: content for path, content in theirs.items() if path not in config_paths}
+    if stored.raw is not None and {p: h for p, h in recorded.items() if p in files} == {
+            p: h for p, h in generated.items() if p in files} and stored.files == files:
+        return None
+    after = basefile.encode(files)
+    if after == stored.raw:
+        return None
+    action = Action.CREATE if stored.raw is None else Action.UPDATE
+    return FileChange(BASE_FILE, action, stored.raw, after, t("r.note.base"))
 
 
 def _theirs(answers: _Answers, config: dict[str, bytes]) -> tuple[Rendered, Rendered | None]:
@@ -272,18 +320,19 @@ def _theirs(answers: _Answers, config: dict[str, bytes]) -> tuple[Rendered, Rend
     return render(new, config), None
 
 
-def _record_change(answers: _Answers, config: dict[str, bytes], theirs: Rendered, config_paths: set[str],
+def _record_change(answers: _Answers, config: dict[str, bytes], rendered: dict[str, str], config_paths: set[str],
                    changes: list[FileChange]) -> FileChange | None:
-    """Step 5: the new `.mkchart.yaml`, when anything it records changes."""
+    """Step 5: the new `.mkchart.yaml`, when anything it records changes; `rendered` holds
+    the hash of every file of the new render."""
     recorded = answers.recorded
-    generated = record.hashes({p: c for p, c in theirs.items() if p not in config_paths or answers.files_given})
+    generated = {p: h for p, h in rendered.items() if p not in config_paths or answers.files_given}
     if not answers.files_given:
         # The copies are their own source: their record stays what mkchart last copied in,
         # so editing a copy is neither drift nor a reason to rewrite .mkchart.yaml.
-        generated.update({p: recorded.generated[p] for p in config_paths if p in theirs and p in recorded.generated})
+        generated.update({p: recorded.generated[p] for p in config_paths if p in rendered and p in recorded.generated})
     # A dropped copy kept for its edits keeps its record, so the edit stays recognised.
     generated.update({c.path: recorded.generated[c.path] for c in changes
-                      if c.path in config_paths and c.path not in theirs and c.after is not None
+                      if c.path in config_paths and c.path not in rendered and c.after is not None
                       and c.path in recorded.generated})
     generated = dict(sorted(generated.items()))
     kept_answers = recorded_answers(answers.new.answers, config)
@@ -316,7 +365,7 @@ def check_regen(chart: Path, given: Given) -> None:
     `mkchart batch` checks every existing chart this way before it writes any."""
     answers = _answers(chart, given)
     _config(chart, given, answers)
-    for path in sorted(set(answers.recorded.generated) | set(SKELETON_FILES)):
+    for path in sorted(set(answers.recorded.generated) | {*SKELETON_FILES, BASE_FILE}):
         read_in_chart(chart, path)
 
 
@@ -326,26 +375,35 @@ def plan_regen(chart: Path, answers_file: Path | None = None, sets: tuple[str, .
     return plan_regen_given(chart, read_inputs(Inputs(answers_file=answers_file, sets=sets), cwd))
 
 
+def _edited(disks: dict[str, bytes | None], recorded: dict[str, str], config_paths: set[str]) -> set[str]:
+    """The generated files on disk that differ from what the record says mkchart wrote."""
+    return {path for path, disk in disks.items()
+            if path not in config_paths and disk is not None and record.sha256(disk) != recorded.get(path)}
+
+
 def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
     """`plan_regen` with the changes already read: `mkchart batch` passes each service's
     entry as the file layer, relative config files read from the services file's folder."""
     answers = _answers(chart, given)
     config = _config(chart, given, answers)
+    stored = basefile.load(chart)
     theirs, base = _theirs(answers, config)
     config_paths = _config_paths(answers, config)
     recorded = answers.recorded.generated
     paths = set(recorded) | set(theirs) | config_paths
     disks = {path: read_in_chart(chart, path) for path in sorted(paths)}
     # The base matters only for a file the user edited (to merge it), and when a record
-    # emptied by a migration must be rebuilt from it; an untouched fleet renders once.
-    if base is None and (not recorded or any(
-            path not in config_paths and disk is not None and record.sha256(disk) != recorded.get(path)
-            for path, disk in disks.items())):
+    # emptied by a migration must be rebuilt from it. The stored base gives it as written;
+    # the old answers are rendered only for what it does not hold (an untouched fleet, or
+    # one with a stored base, renders once).
+    edited = _edited(disks, recorded, config_paths)
+    kept = _verified(stored, recorded, edited)
+    if base is None and (not recorded or edited - set(kept)):
         base = _base(answers)
     if not recorded:  # assume the old render is what mkchart wrote
         recorded = record.hashes({p: c for p, c in (base or {}).items() if p not in config_paths})
-    base = _as_written(answers, base or {}, recorded)
-    for path in set(base) - paths:
+    merge_base = _as_written(answers, base or {}, recorded, kept, edited)
+    for path in set(merge_base.files) - paths:
         disks[path] = read_in_chart(chart, path)
 
     # Step 4: every file, decided; what an interrupted regen left counts as drift.
@@ -357,13 +415,17 @@ def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
         if path in config_paths:
             files.append(decide_config_copy(path, disk, theirs.get(path), recorded.get(path)))
         else:
-            files.append(decide_file(path, disk, base.get(path), theirs.get(path), recorded.get(path),
+            files.append(decide_file(path, disk, merge_base.files.get(path), theirs.get(path), recorded.get(path),
                                      path in deleted))
-    record_change = _record_change(answers, config, theirs, config_paths, files)
-    if record_change is not None:
-        files.append(record_change)
+    generated = record.hashes(theirs)
+    base_change = _base_change(stored, theirs, config_paths, answers.recorded.generated, generated)
+    record_change = _record_change(answers, config, generated, config_paths, files)
+    files += [change for change in (base_change, record_change) if change is not None]
     migrated = [t("r.migrated", source=answers.recorded.path, note=note) for note in answers.recorded.notes]
-    return RegenPlan(chart, answers.new.answers, files, [*answers.new.notes, *migrated], left)
+    name = answers.new.answers.name  # as the summary line names the chart
+    damaged = [t("r.base.damaged", chart=name, base=BASE_FILE, reason=stored.damage)] if stored.damage else []
+    return RegenPlan(chart, answers.new.answers, files,
+                     [*answers.new.notes, *migrated, *damaged, *merge_base.notes(name)], left)
 
 
 def apply(plan: RegenPlan) -> None:

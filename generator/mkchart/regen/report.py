@@ -18,6 +18,11 @@ def _text(content: bytes | None) -> list[str]:
     return content.decode("utf-8", "replace").splitlines(keepends=True)
 
 
+def _binary(content: bytes | None) -> bool:
+    """A NUL byte is no text (git's test): a diff of it would be noise."""
+    return content is not None and b"\0" in content[:8000]
+
+
 def unified_diff(plan: RegenPlan) -> str:
     """The diff from the chart on disk to what regen writes, git-style paths."""
     chunks = []
@@ -26,6 +31,9 @@ def unified_diff(plan: RegenPlan) -> str:
             continue
         before = f"a/{change.path}" if change.before is not None else "/dev/null"
         after = f"b/{change.path}" if change.after is not None else "/dev/null"
+        if _binary(change.before) or _binary(change.after):  # the stored base: its own files show above
+            chunks.append(f"Binary files {before} and {after} differ\n")
+            continue
         lines = list(difflib.unified_diff(_text(change.before), _text(change.after), before, after))
         chunks.append("".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
                               for line in lines))

@@ -26,6 +26,18 @@ from mkchart.regen.textmerge import Merged, conflict_lines
 _MISSING = object()
 
 
+def _same(left: Any, right: Any) -> bool:
+    """Equal as values of a YAML file: Python's True == 1 == 1.0, but `true`, `1` and `1.0`
+    are three values, and changing one into another is an edit."""
+    if type(left) is not type(right):
+        return False
+    if isinstance(left, dict):
+        return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
+    if isinstance(left, list):
+        return len(left) == len(right) and all(_same(a, b) for a, b in zip(left, right, strict=True))
+    return bool(left == right)
+
+
 @dataclass(frozen=True)
 class _Block:
     start: int  # first line of the key's leading comment (or the key line)
@@ -193,13 +205,13 @@ class _Merger:
                     self._say_empty(ob[key])
                 continue
             pb, po, pt = (_MISSING if v is _MISSING else yamlio.plain(v) for v in (vb, vo, vt))
-            if pt == pb or po == pt:
+            if _same(pt, pb) or _same(po, pt):
                 continue
-            if po == pb and pt is _MISSING:
+            if _same(po, pb) and pt is _MISSING:
                 self._removal(level, key)
-            elif po == pb and po is _MISSING:
+            elif _same(po, pb) and po is _MISSING:
                 self.edits.insert(*self._placement(level, key))
-            elif po == pb:
+            elif _same(po, pb):
                 self._replace_value(level, key)
             elif pt is _MISSING:
                 continue  # mkchart no longer writes this key, but the user changed it: theirs to keep
