@@ -23,7 +23,7 @@ from typing import Any
 from mkchart import yamlio
 from mkchart.answers.rules import looks_secret
 from mkchart.data import profiles_dir
-from mkchart.errors import ProfileError
+from mkchart.errors import ProfileError, brief
 from mkchart.i18n import t
 
 GENERIC = "generic"
@@ -152,7 +152,7 @@ class _Reader:
     def text(self, data: Mapping[str, Any], key: str, path: str, default: str | None = None,
              pattern: re.Pattern[str] | None = None) -> str:
         value = data.get(key, default)
-        if not isinstance(value, str) or (pattern is not None and not pattern.match(value)):
+        if not isinstance(value, str) or (pattern is not None and not pattern.fullmatch(value)):
             raise self.fail(f"{path}{key}", t("p.text") if pattern is None else t("p.pattern", pattern=pattern.pattern))
         return value
 
@@ -201,7 +201,7 @@ class _Reader:
             at = f"contract.{key}[{index}]."
             item = self.mapping(raw, at.rstrip("."), allowed=_PATH_KEYS[key])
             size = self.text(item, "sizeLimit", at, "") if key == "writes" else ""
-            if size and not _SIZE.match(size):
+            if size and not _SIZE.fullmatch(size):
                 raise self.fail(f"{at}sizeLimit", t("p.pattern", pattern=_SIZE.pattern))
             sub = self.text(item, "subPath", at, "") if key == "data" else ""
             if sub and (sub.startswith("/") or ".." in sub.split("/")):
@@ -254,7 +254,7 @@ def _contract(reader: _Reader, data: Mapping[str, Any]) -> Contract:
     if data.get("needs") is not None:
         block = reader.mapping(data["needs"], "contract.needs")
         names = reader.words(block, "oneOf", "contract.needs.")
-        if not names or not all(_ENV_NAME.match(n) for n in names):
+        if not names or not all(_ENV_NAME.fullmatch(n) for n in names):
             raise reader.fail("contract.needs.oneOf", t("p.env"))
         needs = reader.fact(block, "contract.needs.", sources, {"oneOf": names})
     image = reader.text(data, "image", "contract.")
@@ -290,14 +290,14 @@ def _contract(reader: _Reader, data: Mapping[str, Any]) -> Contract:
 def _chart(reader: _Reader, data: Mapping[str, Any]) -> ChartSettings:
     env = reader.mapping(data.get("env"), "chart.env", optional=True)
     for key, value in env.items():
-        if not isinstance(key, str) or not _ENV_NAME.match(key) or not isinstance(value, str):
-            raise reader.fail(f"chart.env.{key}", t("p.env"))
+        if not isinstance(key, str) or not _ENV_NAME.fullmatch(key) or not isinstance(value, str):
+            raise reader.fail(f"chart.env.{brief(key)}", t("p.env"))  # quoted: the name is what is wrong
         if looks_secret(key):  # it would sit in every chart's ConfigMap in plain text
             raise reader.fail(f"chart.env.{key}", t("p.env_secret"))
     files = reader.mapping(data.get("files"), "chart.files", optional=True)
     for key, value in files.items():
-        if not isinstance(key, str) or not _FILE_NAME.match(key) or not isinstance(value, str):
-            raise reader.fail(f"chart.files.{key}", t("p.file"))
+        if not isinstance(key, str) or not _FILE_NAME.fullmatch(key) or not isinstance(value, str):
+            raise reader.fail(f"chart.files.{brief(key)}", t("p.file"))
     return ChartSettings(
         portName=reader.text(data, "portName", "chart.", pattern=re.compile(r"^[a-z]([a-z0-9-]{0,13}[a-z0-9])?$")),
         env=dict(env),
@@ -311,7 +311,7 @@ def load(path: Path) -> Profile:
     origin = str(path)
     reader = _Reader(origin)
     name = path.stem
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise reader.fail("(file name)", t("p.name"))
     try:
         text = path.read_text(encoding="utf-8")
@@ -323,7 +323,7 @@ def load(path: Path) -> Profile:
         raise reader.fail(str(unknown[0]), t("p.unknown_key"))
     aliases = reader.words(data, "aliases", "")
     for alias in aliases:
-        if not _NAME.match(alias):
+        if not _NAME.fullmatch(alias):
             raise reader.fail("aliases", t("p.name"))
     return Profile(
         name=name,
