@@ -349,7 +349,12 @@ class _Transaction:
         entry = _Entry(relative)
         self.entries.append(entry)
         if content is not None:
-            missing = [p for p in [target.parent, *target.parent.parents] if not p.exists()]
+            # Up to the first folder that exists (its own parents do): a stat or two per
+            # file, not one per folder up to the root.
+            missing, folder = [], target.parent
+            while not folder.exists() and folder != folder.parent:
+                missing.append(folder)
+                folder = folder.parent
             target.parent.mkdir(parents=True, exist_ok=True)
             self.made_dirs += reversed(missing)
             temp = _temp_beside(target, _NEW)
