@@ -64,12 +64,24 @@ def _git(*args: str | Path) -> subprocess.CompletedProcess[str]:
                           stdin=subprocess.DEVNULL)
 
 
+# Each release's sources (what its wheel is built from: `git archive TAG pyproject.toml
+# hatch_build.py README.md generator chart-skeleton templates`), kept for a clone that has
+# no tags or history (a CI checkout of one branch, a shallow clone): the upgrade path from a
+# release is then still tested, from the same files.
+ARCHIVES = Path(__file__).parent / "upgrade" / "releases"
+
+
+def _has_commit(tag: str) -> bool:
+    return shutil.which("git") is not None and _git("rev-parse", "--verify", "--quiet", f"{tag}^{{commit}}").returncode == 0
+
+
 def release_tags() -> list[str]:
-    """The repository's release tags, oldest first; [] when there are none to be found."""
-    if shutil.which("git") is None:
-        return []
-    listed = _git("tag", "--list", "v*", "--sort=version:refname")
-    return listed.stdout.split() if listed.returncode == 0 else []
+    """Every release, oldest first: the repository's tags `v*`, and the releases whose
+    sources are kept; [] when there are none to be found."""
+    listed = _git("tag", "--list", "v*") if shutil.which("git") is not None else None
+    tags = set(listed.stdout.split()) if listed is not None and listed.returncode == 0 else set()
+    tags |= {p.name.removesuffix(".tar.gz") for p in ARCHIVES.glob("v*.tar.gz")}
+    return sorted(tags, key=lambda tag: tuple(int(part) for part in tag.removeprefix("v").split(".")))
 
 
 TAGS = release_tags()
@@ -87,15 +99,21 @@ def install_release(tag: str, scratch: Path) -> Path:
     """The release's wheel, built from a worktree of `tag` and installed into a folder of
     its own; returns that folder (for PYTHONPATH)."""
     source, wheels, site = scratch / "source", scratch / "wheels", scratch / "site"
-    added = _git("worktree", "add", "--detach", source, tag)
-    assert added.returncode == 0, (
-        f"git worktree add {tag} failed: {added.stderr.strip()}\n"
-        "the release's commit must be in this clone (a shallow clone lacks it: git fetch --unshallow --tags)")
+    archive = ARCHIVES / f"{tag}.tar.gz"
+    if _has_commit(tag):
+        added = _git("worktree", "add", "--detach", source, tag)
+        assert added.returncode == 0, f"git worktree add {tag} failed: {added.stderr.strip()}"
+    else:
+        assert archive.is_file(), (
+            f"{tag}: neither its commit (a shallow clone lacks it: git fetch --unshallow --tags) nor "
+            f"{archive.relative_to(REPO)} is here")
+        shutil.unpack_archive(archive, source)
     try:
         _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "--quiet",
              "-w", wheels, source)
     finally:
-        _git("worktree", "remove", "--force", source)
+        if _has_commit(tag):
+            _git("worktree", "remove", "--force", source)
     (wheel,) = wheels.glob("mkchart-*.whl")
     _run(sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", "--target", site, wheel)
     return site
@@ -171,3 +189,22 @@ def test_charts_from_a_release_keep_every_edit_through_regen(tag: str, mkchart: 
 
     checked = mkchart("regen", "--check", *(str(charts / name) for name in CHARTS))
     assert checked.exit_code == 0, checked.output
+
+
+@pytest.mark.parametrize("archive", sorted(ARCHIVES.glob("v*.tar.gz")), ids=lambda p: p.name)
+def test_a_kept_release_archive_is_the_tagged_release(archive: Path, tmp_path: Path) -> None:
+    """The sources kept for clones without history are exactly the tag's (where the tag is here)."""
+    tag = archive.name.removesuffix(".tar.gz")
+    if not _has_commit(tag):
+        # A clone without the release's history (a CI checkout of one branch) has nothing to
+        # compare with; a clone with the tag, where a release is made, checks it.
+        return
+    kept, tagged = tmp_path / "kept", tmp_path / "tagged"
+    shutil.unpack_archive(archive, kept)
+    made = tmp_path / "made.tar"
+    _run("git", "-C", REPO, "archive", "--format=tar", "-o", made, tag, "pyproject.toml", "hatch_build.py", "README.md",
+         "generator", "chart-skeleton", "templates")
+    shutil.unpack_archive(made, tagged)
+    files = sorted(p.relative_to(kept) for p in kept.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tagged) for p in tagged.rglob("*") if p.is_file())
+    assert all((kept / f).read_bytes() == (tagged / f).read_bytes() for f in files)
