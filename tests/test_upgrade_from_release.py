@@ -72,7 +72,9 @@ ARCHIVES = Path(__file__).parent / "upgrade" / "releases"
 
 
 def _has_commit(tag: str) -> bool:
-    return shutil.which("git") is not None and _git("rev-parse", "--verify", "--quiet", f"{tag}^{{commit}}").returncode == 0
+    if shutil.which("git") is None:
+        return False
+    return _git("rev-parse", "--verify", "--quiet", f"{tag}^{{commit}}").returncode == 0
 
 
 def release_tags() -> list[str]:
