@@ -535,15 +535,11 @@ _GONE = object()
 
 
 def _same(left: Any, right: Any) -> bool:
-    """Equal as YAML values: Python's True == 1 and 1 == 1.0 are different values in a file
-    (`true`, `1`, `1.0`), and a change from one to the other is an edit."""
-    if type(left) is not type(right):
-        return False
-    if isinstance(left, dict):
-        return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
-    if isinstance(left, list):
-        return len(left) == len(right) and all(_same(a, b) for a, b in zip(left, right, strict=True))
-    return bool(left == right)
+    """Equal as YAML values, judged by their text: Python's True == 1 == 1.0, but `true`,
+    `1` and `1.0` are different values in a file, and a change from one to another is an edit."""
+    if left is _GONE or right is _GONE:
+        return left is right
+    return yaml.safe_dump(left, sort_keys=True) == yaml.safe_dump(right, sort_keys=True)
 
 
 def expected_merge(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:

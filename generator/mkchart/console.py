@@ -15,7 +15,6 @@ from pathlib import Path
 
 import typer
 
-from mkchart.answers.fit import release_name
 from mkchart.i18n import t
 from mkchart.outcomes import ChartOutcome, RunReport
 
@@ -96,6 +95,9 @@ ENVIRONMENTS = ("dev", "test", "staging", "prod")
 def next_steps(name: str, chart: str) -> list[str]:
     """What to do with a new chart: lint it, render it, install it per environment (under
     a release name Helm accepts)."""
+    # Here, not at the top: every command imports this module, few print next steps.
+    from mkchart.answers.fit import release_name
+
     name = release_name(name)
     lines = [t("w.next"), f"  {t('w.next_lint')}", f"    helm lint --strict {chart}",
              f"  {t('w.next_template')}", f"    helm template {name} {chart}", f"  {t('w.next_install')}"]
