@@ -328,6 +328,9 @@ def test_batch_takes_the_team_profiles_from_its_defaults(mkchart: Run, team: Pat
     (("{path: /tmp,", "{path: tmp,"), "contract.writes[4].path: must be an absolute path"),
     (("style: http\n    path: /healthz", "style: udp\n    path: /healthz"),
      "contract.health.style: must be one of http, tcp, exec"),
+    # A final line break too: it would name a file "server.xml\n" in the chart.
+    (("    server.xml: |", '    "server.xml\\n": |'), "chart.files.'server.xml\\n': must be a file name"),
+    (('    JAVA_OPTS: "', '    "JAVA_OPTS\\n": "'), "chart.env.'JAVA_OPTS\\n': must be an environment variable"),
 ])
 def test_a_bad_team_profile_is_one_clear_message(edit: tuple[str, str], says: str, mkchart: Run, team: Path,
                                                  tmp_path: Path) -> None:

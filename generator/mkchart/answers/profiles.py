@@ -22,7 +22,7 @@ from typing import Any
 
 from mkchart import yamlio
 from mkchart.data import profiles_dir
-from mkchart.errors import ProfileError
+from mkchart.errors import ProfileError, brief
 from mkchart.i18n import t
 
 GENERIC = "generic"
@@ -278,15 +278,15 @@ def _contract(reader: _Reader, data: Mapping[str, Any]) -> Contract:
 def _chart(reader: _Reader, data: Mapping[str, Any]) -> ChartSettings:
     env = reader.mapping(data.get("env"), "chart.env", optional=True)
     for key, value in env.items():
-        if not isinstance(key, str) or not _ENV_NAME.match(key) or not isinstance(value, str):
-            raise reader.fail(f"chart.env.{key}", t("p.env"))
+        if not isinstance(key, str) or not _ENV_NAME.fullmatch(key) or not isinstance(value, str):
+            raise reader.fail(f"chart.env.{brief(key)}", t("p.env"))  # quoted: the name is what is wrong
     files = reader.mapping(data.get("files"), "chart.files", optional=True)
     for key, value in files.items():
-        if not isinstance(key, str) or not _FILE_NAME.match(key) or not isinstance(value, str):
-            raise reader.fail(f"chart.files.{key}", t("p.file"))
+        if not isinstance(key, str) or not _FILE_NAME.fullmatch(key) or not isinstance(value, str):
+            raise reader.fail(f"chart.files.{brief(key)}", t("p.file"))
     secrets = reader.words(data, "generatedSecret", "chart.")
     for key in secrets:
-        if not _ENV_NAME.match(key):
+        if not _ENV_NAME.fullmatch(key):
             raise reader.fail("chart.generatedSecret", t("p.env"))
     return ChartSettings(
         portName=reader.text(data, "portName", "chart.", pattern=re.compile(r"^[a-z]([a-z0-9-]{0,13}[a-z0-9])?$")),
