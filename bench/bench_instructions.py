@@ -11,7 +11,9 @@ Each VENV must hold an installed mkchart (`VENV/bin/mkchart`). For each it count
 
 - `mkchart new book-tomcat-n1 --no-input` (start-up and one chart);
 - `mkchart batch` of SERVICES services over every server type, forked workers included
-  (`--trace-children=yes`; the counts of every process are added up).
+  (`--trace-children=yes`; the counts of every process are added up);
+- the same `mkchart batch` again after a default changed (every service's image tag), so
+  every chart is planned, checked and regenerated (the re-run of issue #9).
 
 Needs valgrind (Debian: `apt-get install valgrind`).
 """
@@ -31,8 +33,8 @@ TYPES = ("tomcat", "springboot", "nginx", "nodejs", "python", "mysql", "redis", 
 COLLECTED = re.compile(r"Collected : (\d+)")
 
 
-def services_file(folder: Path, count: int) -> Path:
-    lines = ["defaults:", "  image: {tag: '1.0.0'}", "services:"]
+def services_file(folder: Path, count: int, tag: str = "1.0.0") -> Path:
+    lines = ["defaults:", f"  image: {{tag: '{tag}'}}", "services:"]
     for index in range(count):
         kind = TYPES[index % len(TYPES)]
         lines += [f"  - name: s{index}-{kind}-n1", f"    image: {{repository: harbor.example.com/book/{kind}}}"]
@@ -56,10 +58,13 @@ def measure(venv: Path, services: int) -> dict[str, int]:
     with tempfile.TemporaryDirectory() as name:
         work = Path(name)
         services_path = services_file(work, services)
-        return {
+        counts = {
             "new": instructions([mkchart, "new", "book-tomcat-n1", "--no-input", "-o", "new", "-q"], work),
             f"batch of {services}": instructions([mkchart, "batch", str(services_path), "-o", "fleet", "-q"], work),
         }
+        services_file(work, services, tag="1.0.1")
+        counts["changed re-run"] = instructions([mkchart, "batch", str(services_path), "-o", "fleet", "-q"], work)
+        return counts
 
 
 def main() -> None:
