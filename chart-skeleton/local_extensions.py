@@ -1,4 +1,4 @@
-"""This template's own Jinja extension, loaded by cookiecutter (`_extensions` in
+"""This template's own Jinja extensions, loaded by cookiecutter (`_extensions` in
 cookiecutter.json) and by mkchart (mkchart.chart.skeleton) alike.
 
 `tojson` writes each string of values.yaml as a double-quoted scalar. Jinja's default
@@ -17,6 +17,7 @@ from jinja2 import Environment
 from jinja2.ext import Extension
 
 _NOT_PRINTABLE_ASCII = re.compile(r"[^\x00-\x7e]")
+_HELM_INDENT = re.compile(r"\b(n?indent) ([0-9]+)")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -38,3 +39,21 @@ class YamlJson(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.policies["json.dumps_function"] = yaml_json_dumps
+
+
+def nest(text: str, width: int) -> str:
+    """A block of Helm template text moved `width` columns to the right: every non-empty
+    line, and every `indent N`/`nindent N` in it, since Helm counts those columns from the
+    line's start. A CronJob's pod template is its Deployment's, one level deeper."""
+    if not width:
+        return text
+    moved = _HELM_INDENT.sub(lambda m: f"{m.group(1)} {int(m.group(2)) + width}", text)
+    return "\n".join(" " * width + line if line.strip() else line for line in moved.split("\n"))
+
+
+class Nest(Extension):
+    """Adds the `nest` filter."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters["nest"] = nest

@@ -136,6 +136,13 @@ def edit_file(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
+def replicas_edit(name: str) -> str:
+    """A user's replicaCount edit in a chart's values.yaml: three pods, except for a server mkchart refuses more of."""
+    if "-mysql-" in name or "-redis-" in name:
+        return "replicaCount: 1  # one server: no replication\n"
+    return "replicaCount: 3  # three for the launch\n"
+
+
 def set_args(*pairs: str) -> list[str]:
     """`--set KEY=VALUE` options, one per pair."""
     return [arg for pair in pairs for arg in ("--set", pair)]
@@ -286,6 +293,27 @@ def assert_api_server_rules(objects: Iterable[dict[str, Any]]) -> None:
 
 def by_kind(objects: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
     return [o for o in objects if o["kind"] == kind]
+
+
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "CronJob", "Job")
+
+
+def workload(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    """The chart's one workload object: its Deployment, StatefulSet, CronJob or Job."""
+    (found,) = [o for o in objects if o["kind"] in WORKLOAD_KINDS]
+    return found
+
+
+def pod_template(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    """The workload's pod template (a CronJob's is inside its jobTemplate)."""
+    spec = workload(objects)["spec"]
+    template: dict[str, Any] = (spec["jobTemplate"]["spec"] if "jobTemplate" in spec else spec)["template"]
+    return template
+
+
+def pod_spec(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    spec: dict[str, Any] = pod_template(objects)["spec"]
+    return spec
 
 
 def one(objects: list[dict[str, Any]], kind: str) -> dict[str, Any]:

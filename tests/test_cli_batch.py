@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from conftest import BROKEN_SERVICES, SERVICES, Run, child_env, edit_file, json_report, lint_strict, snapshot
-from mkchart import fleet, yamlio
+from mkchart import ANSWERS_FORMAT, fleet, yamlio
 from mkchart.chart import layout
 from mkchart.errors import ExitCode
 
@@ -221,7 +221,7 @@ def test_batch_checks_existing_folders_before_writing_anything(mkchart: Run, tmp
     (charts / "book-tomcat-n1").rename(tmp_path / "moved")
     (charts / "book-tomcat-n1").mkdir()  # a folder mkchart did not make
     record = charts / "book-redis-n1" / layout.ANSWERS_FILE
-    edit_file(record, "format: 2", "format: 99")
+    edit_file(record, f"format: {ANSWERS_FORMAT}", "format: 99")
     (charts / "book-mysql-m1").rename(tmp_path / "mysql")  # would be created
     (tmp_path / "services.yaml").write_text(SERVICES.replace('tag: "2.3.1"', 'tag: "2.3.2"'))
     before = snapshot(charts)

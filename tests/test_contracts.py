@@ -6,13 +6,14 @@ data read from the images' sources; these tests read the rendered objects."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
 
-from conftest import MakeChart, Run, by_kind, helm_checked, one, own_image, render_objects
+from conftest import MakeChart, Run, by_kind, helm_checked, one, own_image, pod_spec, render_objects, workload
 from mkchart.answers import fit, profiles
 from mkchart.answers.profiles import Profile, all_profiles
 from mkchart.answers.resolve import check_answer
@@ -25,7 +26,7 @@ BUILTIN = sorted(all_profiles())
 
 
 def _pod(objects: list[dict[str, Any]]) -> dict[str, Any]:
-    spec: dict[str, Any] = one(objects, "Deployment")["spec"]["template"]["spec"]
+    spec: dict[str, Any] = pod_spec(objects)
     return spec
 
 
@@ -35,7 +36,10 @@ def _mounts(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _volumes(objects: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {v["name"]: v for v in _pod(objects)["volumes"]}
+    """The pod's volumes by name; a StatefulSet's claim templates count as claims."""
+    claims = workload(objects)["spec"].get("volumeClaimTemplates", [])
+    return {**{v["name"]: v for v in _pod(objects).get("volumes", [])},
+            **{c["metadata"]["name"]: {"persistentVolumeClaim": {"template": c}} for c in claims}}
 
 
 def _under(path: str, folder: str) -> bool:
@@ -64,8 +68,10 @@ def _hidden(profile: Profile, mounts: list[dict[str, Any]], data_allowed: bool) 
 def test_the_pod_keeps_the_images_contract(server_type: str, make_chart: MakeChart) -> None:
     profile = all_profiles()[server_type]
     contract = profile.contract
-    chart = _chart(make_chart, server_type)
-    for persistence in (True, False):
+    # As each service workload the type runs as (a StatefulSet's claims are per pod).
+    charts = [_chart(make_chart, server_type, f"workload={kind}", instance=kind[0] + "1")
+              for kind in profile.chart.workloads if kind in ("deployment", "statefulset")]
+    for chart, persistence in itertools.product(charts, (True, False)):
         objects = render_objects(chart, {"persistence": {"enabled": persistence}})
         pod, mounts, volumes = _pod(objects), _mounts(objects), _volumes(objects)
         # The process user is the image's.

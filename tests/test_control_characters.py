@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import MakeChart, Run, by_kind, lint_strict, one, render_objects
+from conftest import MakeChart, Run, by_kind, lint_strict, pod_spec, render_objects
 from mkchart import yamlio
 from mkchart.errors import ExitCode
 
@@ -71,7 +71,7 @@ def test_tab_and_newline_reach_the_objects(make_chart: MakeChart, tmp_path: Path
     chart = make_chart(NAME, answers=tmp_path / "answers.yaml")
     lint_strict(chart)
     objects = render_objects(chart)
-    container = one(objects, "Deployment")["spec"]["template"]["spec"]["containers"][0]
+    container = pod_spec(objects)["containers"][0]
     assert container["livenessProbe"]["exec"]["command"] == answers["probe"]["command"]
     data = next(o["data"] for o in by_kind(objects, "ConfigMap") if o["metadata"]["name"].endswith("-env"))
     assert data["MULTI"] == "line one\nline\ttwo" and [data["arg-0"], data["arg-1"]] == ["a\tb", "c\nd"]

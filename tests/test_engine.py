@@ -17,8 +17,10 @@ from conftest import (
     lint_strict,
     one,
     own_image,
+    pod_spec,
     render_objects,
     validate_objects,
+    workload,
 )
 from mkchart.answers.profiles import all_profiles
 from mkchart.chart import layout
@@ -32,7 +34,7 @@ NAMES = {
 
 
 def _container(objects: list[dict[str, Any]]) -> dict[str, Any]:
-    return one(objects, "Deployment")["spec"]["template"]["spec"]["containers"][0]
+    return pod_spec(objects)["containers"][0]
 
 
 def _check_restricted(pod_spec: dict[str, Any]) -> None:
@@ -61,10 +63,11 @@ def test_each_server_type_lints_renders_and_validates(server_type: str, make_cha
     chart = make_chart(NAMES[server_type], *own_image(server_type))
     objects = helm_checked(chart, KUBE_VERSIONS)
     kinds = sorted(o["kind"] for o in objects)
-    expected = {"Deployment", "Service", "ServiceAccount", "Pod"}
+    # Its default workload: a StatefulSet for a database or ZooKeeper, else a Deployment.
+    kind = {"statefulset": "StatefulSet", "deployment": "Deployment"}[all_profiles()[server_type].chart.workloads[0]]
+    expected = {kind, "Service", "ServiceAccount", "Pod"}
     assert expected <= set(kinds)
-    deployment = one(objects, "Deployment")
-    _check_restricted(deployment["spec"]["template"]["spec"])
+    _check_restricted(pod_spec(objects))
     _check_restricted(one(objects, "Pod")["spec"])
     # Stateful types persist by default; with persistence on, the same chart still validates.
     switches = {"persistence": {"enabled": True}, "ingress": {"enabled": True}}
@@ -75,7 +78,10 @@ def test_each_server_type_lints_renders_and_validates(server_type: str, make_cha
         switches["ingress"]["enabled"] = False
     on = render_objects(chart, switches)
     validate_objects(on, OLDEST_AND_NEWEST)
-    assert one(on, "PersistentVolumeClaim") and bool(by_kind(on, "Ingress")) == switches["ingress"]["enabled"]
+    # A StatefulSet's pods each get a claim of their own from its volumeClaimTemplates.
+    claims = workload(on)["spec"].get("volumeClaimTemplates", []) if kind == "StatefulSet" else by_kind(
+        on, "PersistentVolumeClaim")
+    assert len(claims) == 1 and bool(by_kind(on, "Ingress")) == switches["ingress"]["enabled"]
     lint_strict(chart, switches)
 
 
@@ -197,11 +203,11 @@ def test_default_ingress_host_comes_from_name_and_domain(make_chart: MakeChart) 
 def test_timezone_from_host_is_an_explicit_choice(make_chart: MakeChart) -> None:
     chart = make_chart("book-tomcat-n1", "timezone=UTC", "timezoneFromHost=true")
     objects = helm_checked(chart, OLDEST_AND_NEWEST)
-    spec = one(objects, "Deployment")["spec"]["template"]["spec"]
+    spec = pod_spec(objects)
     assert {"name": "localtime", "hostPath": {"path": "/usr/share/zoneinfo/UTC", "type": "File"}} in spec["volumes"]
     assert {"name": "TZ", "value": "UTC"} in spec["containers"][0]["env"]
     default = render_objects(make_chart("book-redis-n1"))
-    assert not any("hostPath" in v for v in one(default, "Deployment")["spec"]["template"]["spec"]["volumes"])
+    assert not any("hostPath" in v for v in pod_spec(default).get("volumes", []))
 
 
 def test_image_pull_secrets_and_replicas(make_chart: MakeChart) -> None:
@@ -264,7 +270,9 @@ def test_chart_layout_is_the_seeds(make_chart: MakeChart) -> None:
     chart = make_chart("book-tomcat-n1")
     files = sorted(p.relative_to(chart).as_posix() for p in chart.rglob("*") if p.is_file())
     own = [layout.config_copy(name) for name in ("logging.properties", "server.xml")]  # the profile's
-    assert files == sorted([*layout.SKELETON_FILES, layout.ANSWERS_FILE, layout.BASE_FILE, *own])
+    # A Deployment's chart: no other workload's template, no headless Service, no PDB.
+    others = {layout.STATEFULSET, layout.CRONJOB, layout.JOB, layout.SERVICE_HEADLESS, layout.PDB}
+    assert files == sorted([*(set(layout.SKELETON_FILES) - others), layout.ANSWERS_FILE, layout.BASE_FILE, *own])
     assert (chart / layout.CHARTS_DIR).is_dir()
     ignored = (chart / layout.HELMIGNORE).read_text().splitlines()
     assert layout.ANSWERS_FILE in ignored and f"{layout.STATE_DIR}/" in ignored

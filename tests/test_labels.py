@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MakeChart, Run, assert_api_server_rules, by_kind, one, own_image, render_objects
+from conftest import (
+    MakeChart,
+    Run,
+    assert_api_server_rules,
+    by_kind,
+    own_image,
+    pod_spec,
+    pod_template,
+    render_objects,
+)
 from mkchart.answers.profiles import all_profiles
 from mkchart.chart import layout
 from mkchart.errors import ExitCode
@@ -29,7 +38,7 @@ def expected_label(tag: str) -> str | None:
 def versions(objects: list[dict]) -> set[str | None]:
     """The version label of every object, and of the pod template."""
     found = {o["metadata"].get("labels", {}).get(VERSION) for o in objects}
-    template = one(objects, "Deployment")["spec"]["template"]["metadata"]["labels"]
+    template = pod_template(objects)["metadata"]["labels"]
     return found | {template.get(VERSION)}
 
 
@@ -45,7 +54,7 @@ def test_every_docker_tag_gives_valid_labels(tag: str, make_chart: MakeChart) ->
     objects = render_objects(chart)
     assert_api_server_rules(objects)
     assert versions(objects) == {expected_label(tag)}
-    container = one(objects, "Deployment")["spec"]["template"]["spec"]["containers"][0]
+    container = pod_spec(objects)["containers"][0]
     assert container["image"] == f"tomcat:{tag}", "the image keeps the whole tag"
     assert f"appVersion: \"{tag}\"" in (chart / layout.CHART_YAML).read_text()
 
@@ -76,8 +85,9 @@ def test_tags_outside_dockers_grammar_are_refused(tag: str, mkchart: Run) -> Non
 def test_every_profile_with_every_option_meets_the_api_servers_rules(server_type: str, make_chart: MakeChart,
                                                                     tmp_path: Path) -> None:
     name = f"{'b' * 40}-{server_type}-{'n' * 10}"[:63].rstrip("-")
+    # As a Deployment: a StatefulSet's name is at most 52 (tests/test_workloads.py).
     sets = ["persistence.enabled=true", "config.env.A=1", "config.args=x", "imagePullSecrets=harbor",
-            *own_image(server_type)]
+            "workload=deployment", *own_image(server_type)]
     http = all_profiles()[server_type].contract.protocol == "http"
     if http:  # an Ingress is refused for a server that does not speak HTTP
         sets.append("ingress.enabled=true")

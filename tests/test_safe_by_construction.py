@@ -9,7 +9,17 @@ from typing import Any
 
 import pytest
 
-from conftest import MakeChart, Run, assert_api_server_rules, helm_checked, one, own_image, render_objects
+from conftest import (
+    MakeChart,
+    Run,
+    assert_api_server_rules,
+    helm_checked,
+    one,
+    own_image,
+    pod_spec,
+    pod_template,
+    render_objects,
+)
 from mkchart.answers.profiles import all_profiles
 from mkchart.errors import ExitCode
 
@@ -18,7 +28,7 @@ RELEASE_LENGTHS = (1, 48, 53)  # Helm refuses release names over 53 characters
 
 
 def _container(objects: list[dict[str, Any]]) -> dict[str, Any]:
-    container: dict[str, Any] = one(objects, "Deployment")["spec"]["template"]["spec"]["containers"][0]
+    container: dict[str, Any] = pod_spec(objects)["containers"][0]
     return container
 
 
@@ -71,8 +81,9 @@ def test_every_name_and_label_is_valid_for_any_release_name(server_type: str, ch
     suffix = f"-{server_type}-n1"
     name = ("b" * (chart_length - len(suffix))) + suffix
     (tmp_path / "app.conf").write_text("a=1\n")
+    # As a Deployment: a StatefulSet's name is at most 52 (tests/test_workloads.py).
     sets = [*own_image(server_type), "persistence.enabled=true", "config.env.A=1", "config.files=app.conf",
-            "password=true" if server_type == "redis" else "replicas=1"]
+            "password=true" if server_type == "redis" else "replicas=1", "workload=deployment"]
     if all_profiles()[server_type].contract.protocol == "http":
         sets.append("ingress.enabled=true")
     chart = make_chart(name, *sets)
@@ -143,7 +154,7 @@ def test_secret_answers_reach_the_pod_by_reference(make_chart: MakeChart) -> Non
                        "secrets.envFrom=shared-creds", "secrets.files.book-tls=/etc/tls",
                        "secrets.generate=SESSION_SECRET")
     objects = helm_checked(chart, ("1.29", "1.37"))
-    pod = one(objects, "Deployment")["spec"]["template"]["spec"]
+    pod = pod_spec(objects)
     container = pod["containers"][0]
     # $(REDIS_PW) is passed as it is, for the kubelet to expand from the Secret's variable.
     assert container["args"][-2:] == ["$(MKCHART_ARG_0)", "$(REDIS_PW)"]
@@ -161,7 +172,7 @@ def test_the_pods_roll_when_the_secrets_they_use_change(make_chart: MakeChart) -
     chart = make_chart("book-tomcat-n1")
 
     def checksum(values: dict[str, Any]) -> str:
-        annotations = one(render_objects(chart, values), "Deployment")["spec"]["template"]["metadata"]["annotations"]
+        annotations = pod_template(render_objects(chart, values))["metadata"]["annotations"]
         return str(annotations["checksum/secrets"])
 
     assert checksum({}) == checksum({})

@@ -19,7 +19,7 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import assert_api_server_rules, by_kind, one, render_objects
+from conftest import assert_api_server_rules, by_kind, one, pod_spec, render_objects
 from mkchart.answers.layers import Layers
 from mkchart.answers.resolve import resolve
 from mkchart.errors import AnswersError
@@ -50,7 +50,7 @@ PROPERTY = settings(max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "40")),
 
 
 def container(objects: list[dict[str, Any]]) -> dict[str, Any]:
-    main: dict[str, Any] = one(objects, "Deployment")["spec"]["template"]["spec"]["containers"][0]
+    main: dict[str, Any] = pod_spec(objects)["containers"][0]
     return main
 
 

@@ -35,6 +35,7 @@ imagePullSecrets: [0x1f]
 replicas: 2
 persistence:
   enabled: True
+  accessMode: ReadWriteMany
 probe:
   style: exec
   command: [sleep, 1.50]

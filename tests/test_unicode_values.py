@@ -17,6 +17,7 @@ from conftest import (
     by_kind,
     lint_strict,
     one,
+    pod_spec,
     render_objects,
     validate_objects,
 )
@@ -34,7 +35,7 @@ def chart_from(make_chart: MakeChart, tmp_path: Path, tree: dict[str, Any], name
 
 
 def container(objects: list[dict[str, Any]]) -> dict[str, Any]:
-    containers: list[dict[str, Any]] = one(objects, "Deployment")["spec"]["template"]["spec"]["containers"]
+    containers: list[dict[str, Any]] = pod_spec(objects)["containers"]
     return containers[0]
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from conftest import Run, edit_file, helm_checked, one
-from mkchart import yamlio
+from conftest import Run, edit_file, helm_checked, one, replicas_edit
+from mkchart import ANSWERS_FORMAT, yamlio
 from mkchart.chart import layout
 from mkchart.errors import ExitCode
 
@@ -21,7 +21,7 @@ ANNOTATION = "        # kept: the team's own annotation\n        team.example.co
 
 
 def _edit_like_a_user(chart: Path) -> None:
-    edit_file(chart / layout.VALUES_YAML, "replicaCount: 1\n", "replicaCount: 3  # three for the launch\n")
+    edit_file(chart / layout.VALUES_YAML, "replicaCount: 1\n", replicas_edit(chart.name))
     edit_file(chart / layout.VALUES_YAML, "podAnnotations: {}\n", "podAnnotations:\n  prometheus.io/scrape: \"true\"\n")
     edit_file(chart / layout.DEPLOYMENT, "      annotations:\n", "      annotations:\n" + ANNOTATION)
     (chart / "templates" / "pdb.yaml").write_text(
@@ -47,12 +47,14 @@ def test_a_released_chart_with_hand_edits_regenerates_keeping_them(name: str, mk
     assert result.stderr.count("as mkchart 0.1.0 wrote them, rebuilt from its templates") == 1, result.stderr
     assert f"create    {layout.BASE_FILE}" in result.stdout
     values = (chart / layout.VALUES_YAML).read_text()
-    assert "replicaCount: 3  # three for the launch" in values
+    assert replicas_edit(name) in values
     assert 'prometheus.io/scrape: "true"' in values
     assert ANNOTATION in (chart / layout.DEPLOYMENT).read_text()
     assert (chart / "templates" / "pdb.yaml").is_file()
     record = yamlio.load_round_trip((chart / layout.ANSWERS_FILE).read_text())
-    assert record["mkchart"]["format"] == 2
+    assert record["mkchart"]["format"] == ANSWERS_FORMAT
+    # A released chart runs as a Deployment, whatever its type defaults to today.
+    assert record["answers"]["workload"] == "deployment"
     # Data stays where the released chart kept it: at the claim's root.
     assert record["answers"]["persistence"]["subPath"] == ""
     objects = helm_checked(chart, ("1.29", "1.37"))
@@ -65,7 +67,7 @@ def test_a_released_chart_with_hand_edits_regenerates_keeping_them(name: str, mk
     again = mkchart("regen", str(chart), "--set", "timezone=Asia/Tokyo")
     assert again.exit_code == 0 and "rebuilt from" not in again.stderr, again.output
     assert f"merge     {layout.VALUES_YAML}" in again.stdout
-    assert "replicaCount: 3  # three for the launch" in (chart / layout.VALUES_YAML).read_text()
+    assert replicas_edit(name) in (chart / layout.VALUES_YAML).read_text()
 
 
 def test_what_the_upgrade_brings_to_each_stateful_service(mkchart: Run, tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ from conftest import (
     one,
     own_image,
     render_objects,
+    replicas_edit,
     run_mkchart,
     set_args,
 )
@@ -40,7 +41,6 @@ from mkchart.chart import layout
 from mkchart.i18n import t
 
 CHARTS = ("book-tomcat-n1", "book-mysql-m1", "book-redis-n1", "book-zk-n1", "book-nginx-n1", "book-springboot-n1")
-REPLICAS = "replicaCount: 3  # three for the launch\n"
 ANNOTATION = "        # kept: the team's own annotation\n        team.example.com/owner: books\n"
 ADDED_VALUE = "\n# team.contact is who answers for the service (added by hand).\nteam:\n  contact: books@example.com\n"
 PDB = """\
@@ -56,7 +56,13 @@ spec:
     matchLabels:
       app.kubernetes.io/instance: {{ .Release.Name | quote }}
 """
-PROD_VALUES = "# Production: more replicas.\nreplicaCount: 4\n"
+def prod_replicas(name: str) -> int:
+    """Production's replicaCount: one server for mysql and redis, an odd ensemble for zookeeper."""
+    return 1 if "-mysql-" in name or "-redis-" in name else 5 if "-zk-" in name else 4
+
+
+def prod_values(name: str) -> str:
+    return f"# Production: more replicas.\nreplicaCount: {prod_replicas(name)}\n"
 
 
 def _git(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -123,19 +129,20 @@ def install_release(tag: str, scratch: Path) -> Path:
 
 def edit_like_a_user(chart: Path) -> None:
     edit_file(chart / layout.DEPLOYMENT, "      annotations:\n", "      annotations:\n" + ANNOTATION)
-    edit_file(chart / layout.VALUES_YAML, "replicaCount: 1\n", REPLICAS)
+    edit_file(chart / layout.VALUES_YAML, "replicaCount: 1\n", replicas_edit(chart.name))
     with (chart / layout.VALUES_YAML).open("a") as values:
         values.write(ADDED_VALUE)
     (chart / "templates" / "pdb.yaml").write_text(PDB)
-    (chart / "values-prod.yaml").write_text(PROD_VALUES)
+    (chart / "values-prod.yaml").write_text(prod_values(chart.name))
 
 
 def assert_edits_kept(chart: Path) -> None:
     values = (chart / layout.VALUES_YAML).read_text()
-    assert REPLICAS in values and ADDED_VALUE in values, f"{chart.name}: values.yaml lost an edit:\n{values}"
+    assert replicas_edit(chart.name) in values and ADDED_VALUE in values, \
+        f"{chart.name}: values.yaml lost an edit:\n{values}"
     assert ANNOTATION in (chart / layout.DEPLOYMENT).read_text(), f"{chart.name}: the annotation is gone"
     assert (chart / "templates" / "pdb.yaml").read_text() == PDB
-    assert (chart / "values-prod.yaml").read_text() == PROD_VALUES
+    assert (chart / "values-prod.yaml").read_text() == prod_values(chart.name)
     for path in sorted(chart.rglob("*")):
         if path.is_file() and path.suffix != ".gz":
             assert "<<<<<<<" not in path.read_text(), f"conflict markers in {path}"
@@ -181,13 +188,13 @@ def test_charts_from_a_release_keep_every_edit_through_regen(tag: str, mkchart: 
         assert "no exact base" not in result.output
         objects = helm_checked(chart, OLDEST_AND_NEWEST)
         deployment = one(objects, "Deployment")
-        assert deployment["spec"]["replicas"] == 3
+        assert deployment["spec"]["replicas"] == int(replicas_edit(name).split()[1])
         assert deployment["spec"]["template"]["metadata"]["annotations"]["team.example.com/owner"] == "books"
         pdb = one(objects, "PodDisruptionBudget")
         assert pdb["metadata"]["annotations"]["team.example.com/contact"] == "books@example.com"
         prod = yamlio.read_mapping(chart / "values-prod.yaml")
         lint_strict(chart, prod)
-        assert one(render_objects(chart, prod), "Deployment")["spec"]["replicas"] == 4
+        assert one(render_objects(chart, prod), "Deployment")["spec"]["replicas"] == prod_replicas(name)
 
     checked = mkchart("regen", "--check", *(str(charts / name) for name in CHARTS))
     assert checked.exit_code == 0, checked.output

@@ -187,7 +187,7 @@ def test_set_answers_are_not_asked(mkchart: Run, tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("at_terminal")
 def test_saying_no_writes_nothing(mkchart: Run, tmp_path: Path) -> None:
-    result = mkchart("new", "book-tomcat-n1", input="\n" * 18 + "n\n")
+    result = mkchart("new", "book-tomcat-n1", input="\n" * 19 + "n\n")
     assert "Write the chart? [y]: " in result.output
     assert result.exit_code == ExitCode.INTERRUPTED
     assert "cancelled; nothing was written" in result.output

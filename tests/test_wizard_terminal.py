@@ -129,6 +129,8 @@ def test_a_custom_session_makes_that_chart(tmp_path: Path) -> None:
     answer(child, "Service name", "shop-redis-n2")
     answer(child, "Business (product) name [shop]", "")
     answer(child, "Server type [redis]", "tomcat")
+    # Two pods with a claim each: a StatefulSet (a Deployment's pods would share one claim).
+    answer(child, "Workload [deployment]", "2")
     answer(child, "Instance id [n2]", "")
     # The server type just chosen sets the defaults that follow.
     answer(child, "Image repository (no tag) [tomcat]", "harbor.example.com/shop/tomcat")
@@ -158,11 +160,15 @@ def test_a_custom_session_makes_that_chart(tmp_path: Path) -> None:
     tail = finish(child)
     assert child.exitstatus == 0, tail
 
-    chart = tmp_path / "shop-redis-n2"
+    _check_custom_chart(tmp_path / "shop-redis-n2")
+
+
+def _check_custom_chart(chart: Path) -> None:
+    """The chart of the custom session holds every answer typed."""
     objects = helm_checked(chart, OLDEST_AND_NEWEST)
-    deployment = one(objects, "Deployment")
-    assert deployment["spec"]["replicas"] == 2
-    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    statefulset = one(objects, "StatefulSet")
+    assert statefulset["spec"]["replicas"] == 2
+    container = statefulset["spec"]["template"]["spec"]["containers"][0]
     assert container["image"] == "harbor.example.com/shop/tomcat:9.0.85-shop.3"
     assert container["livenessProbe"]["tcpSocket"] == {"port": "http"}
     assert {"name": "TZ", "value": "UTC"} in container["env"]
@@ -171,7 +177,8 @@ def test_a_custom_session_makes_that_chart(tmp_path: Path) -> None:
     assert "server.xml" in maps["shop-redis-n2-files"], "tomcat's own config files come too"
     assert maps["shop-redis-n2-env"] == {"JAVA_OPTS": "-Xmx512m", "DB_HOST": "book-mysql-m1"}
     assert "/etc/shop/redis.conf" in {m["mountPath"] for m in container["volumeMounts"]}
-    claim = one(objects, "PersistentVolumeClaim")["spec"]
+    (template,) = statefulset["spec"]["volumeClaimTemplates"]
+    claim = template["spec"]
     assert claim["storageClassName"] == "glusterfs" and claim["resources"]["requests"]["storage"] == "20Gi"
     ingress = one(objects, "Ingress")["spec"]
     assert ingress["rules"][0]["host"] == "shop.example.com"

@@ -1,6 +1,8 @@
 """Plain cookiecutter's way to the server type's own config files (tomcat's server.xml,
-zookeeper's zoo.cfg): mkchart writes the same files itself, so that `cookiecutter
-chart-skeleton` and `mkchart new` give the same chart. Runs in the new chart's folder."""
+zookeeper's zoo.cfg), and to leaving out the templates the workload does not use (they
+render to nothing: a Service for a CronJob). mkchart does both itself, so that
+`cookiecutter chart-skeleton` and `mkchart new` give the same chart. Runs in the new
+chart's folder."""
 
 from pathlib import Path
 
@@ -10,3 +12,7 @@ for name, text in FILES.items():
     target = Path("files", "config", name)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(text.encode("utf-8"))
+
+for template in sorted(Path("templates").rglob("*")):
+    if template.is_file() and not template.read_text(encoding="utf-8").strip():
+        template.unlink()

@@ -244,6 +244,8 @@ def regen(
             for result in parallel_map(run_regen_job, jobs, prepare=compile_skeleton, waits=not (check or dry_run)):
                 for note in result.notes:
                     console.note(note)
+                for warning in result.warnings:
+                    console.error(warning)
                 for line in result.lines:
                     console.line(line)
                 for error in result.errors:

@@ -40,23 +40,43 @@ def _format_0_to_1(document: Any) -> str:
     return t("m.0_1", renamed=renamed)
 
 
+def _add_after(mapping: Any, key: str, value: Any, after: str) -> bool:
+    """Add `key` to a mapping of the record that lacks it, after `after` where that is
+    (a round-trip mapping keeps the user's comments); False when there is nothing to do."""
+    if not isinstance(mapping, dict) or key in mapping:
+        return False
+    if isinstance(mapping, CommentedMap) and after in mapping:
+        mapping.insert(list(mapping).index(after) + 1, key, value)
+    else:
+        mapping[key] = value
+    return True
+
+
+def _answers(document: Any) -> Any:
+    answers = document.get("answers")
+    return answers if isinstance(answers, dict) else None
+
+
 def _format_1_to_2(document: Any) -> str:
     """Format 2 added persistence.subPath, whose default for mysql is a folder of the claim
     (`data`). A chart made before keeps its data at the claim's root: its record says so
     explicitly, or the next regen would mount an empty folder over the database."""
-    answers = document.get("answers")
-    persistence = answers.get("persistence") if isinstance(answers, dict) else None
-    if not isinstance(persistence, dict) or "subPath" in persistence:
-        return t("m.1_2.none")
-    if isinstance(persistence, CommentedMap) and "mountPath" in persistence:
-        persistence.insert(list(persistence).index("mountPath") + 1, "subPath", "")
-    else:
-        persistence["subPath"] = ""
-    return t("m.1_2")
+    answers = _answers(document)
+    persistence = answers.get("persistence") if answers is not None else None
+    return t("m.1_2") if _add_after(persistence, "subPath", "", "mountPath") else t("m.1_2.none")
+
+
+def _format_2_to_3(document: Any) -> str:
+    """Format 3 added `workload`, whose default for mysql, redis and zookeeper is a
+    StatefulSet. A chart made before runs as a Deployment: its record says so explicitly,
+    since a live release cannot turn one into the other in place (the switch is the
+    user's, with `mkchart regen --set workload=statefulset` and its migration steps)."""
+    added = _add_after(_answers(document), "workload", "deployment", "serverType")
+    return t("m.2_3") if added else t("m.1_2.none")
 
 
 # MIGRATIONS[n] turns format n into format n + 1.
-MIGRATIONS: dict[int, Migration] = {0: _format_0_to_1, 1: _format_1_to_2}
+MIGRATIONS: dict[int, Migration] = {0: _format_0_to_1, 1: _format_1_to_2, 2: _format_2_to_3}
 
 
 def migrate(document: Any, found: int) -> list[str]:

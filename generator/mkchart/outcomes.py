@@ -46,6 +46,7 @@ class ChartOutcome:
     conflicts: list[str] = field(default_factory=list)  # files with conflict markers
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what needs doing by hand (a workload switch's steps)
     archive: str | None = None
 
 

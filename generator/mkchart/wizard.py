@@ -20,6 +20,7 @@ from typing import Any
 
 from mkchart.answers import fit, profiles
 from mkchart.answers.layers import Layers, layered
+from mkchart.answers.model import SERVICE_WORKLOADS
 from mkchart.answers.resolve import Resolved, check_answer, parse_text, resolve
 from mkchart.answers.schema import keys
 from mkchart.answers.tree import Tree, deep_merge, lookup, put, to_tree
@@ -90,6 +91,15 @@ def _chosen(source: str) -> Applies:
     return lambda session, tree: source in session.sources or bool(lookup(tree, SOURCE_KEYS[source]))
 
 
+def _serves(session: Session, tree: Tree) -> bool:
+    """A service (not a cronjob or job): it has a port, health checks, an Ingress, replicas."""
+    return lookup(tree, "workload") in SERVICE_WORKLOADS
+
+
+def _both(first: Applies, second: Applies) -> Applies:
+    return lambda session, tree: first(session, tree) and second(session, tree)
+
+
 def _has(path: str) -> Applies:
     return lambda session, tree: bool(lookup(tree, path))
 
@@ -105,15 +115,18 @@ QUESTIONS: tuple[Question, ...] = (
     Question("name"),
     Question("business"),
     Question("serverType"),
+    Question("workload"),
+    Question("schedule", _when("workload", "cronjob")),
+    Question("job.hook", _when("workload", "job")),
     Question("instance"),
     Question("image.repository"),
     Question("image.tag"),
-    Question("port"),
-    Question("probe.style"),
-    Question("probe.livenessPath", _when("probe.style", "http")),
-    Question("probe.readinessPath", _when("probe.style", "http")),
-    Question("probe.port", _when("probe.style", "tcp")),
-    Question("probe.command", _when("probe.style", "exec"), shell=True),
+    Question("port", _serves),
+    Question("probe.style", _serves),
+    Question("probe.livenessPath", _both(_serves, _when("probe.style", "http"))),
+    Question("probe.readinessPath", _both(_serves, _when("probe.style", "http"))),
+    Question("probe.port", _both(_serves, _when("probe.style", "tcp"))),
+    Question("probe.command", _both(_serves, _when("probe.style", "exec")), shell=True),
     Question("config.sources"),
     Question("config.env", _chosen("env")),
     Question("config.args", _chosen("args")),
@@ -127,11 +140,11 @@ QUESTIONS: tuple[Question, ...] = (
     Question("persistence.size", _when("persistence.enabled", True)),
     Question("persistence.storageClass", _when("persistence.enabled", True)),
     Question("persistence.mountPath", _when("persistence.enabled", True)),
-    Question("ingress.enabled"),
-    Question("ingress.host", _when("ingress.enabled", True)),
-    Question("ingress.tlsSecret", _when("ingress.enabled", True)),
+    Question("ingress.enabled", _serves),
+    Question("ingress.host", _both(_serves, _when("ingress.enabled", True))),
+    Question("ingress.tlsSecret", _both(_serves, _when("ingress.enabled", True))),
     Question("timezone"),
-    Question("replicas"),
+    Question("replicas", _serves),
     Question("resources.requests.cpu"),
     Question("resources.requests.memory"),
     Question("resources.limits.cpu"),
@@ -162,9 +175,12 @@ def to_ask(q: Question, session: Session) -> bool:
     return q.key == "name" or q.applies(session, session.tree())
 
 
-def choices(q: Question) -> tuple[str, ...]:
+def choices(q: Question, session: Session | None = None) -> tuple[str, ...]:
     if q.key == "config.sources":
         return SOURCES
+    if q.key == "workload" and session is not None:
+        # Only the kinds the chosen server type runs as (mysql is never a cronjob).
+        return profiles.get(str(session.tree()["serverType"])).chart.workloads
     if q.key in keys():
         return keys()[q.key].choices
     return ()
@@ -227,8 +243,8 @@ def parse(q: Question, text: str, session: Session) -> Any:
         return tuple(s for s in picked if s != "none")
     if q.key == "serverType":
         return pick(q.key, text, tuple(profiles.all_profiles()), profiles.type_spellings())
-    if choices(q):
-        return check_answer(q.key, pick(q.key, text, choices(q)))
+    if choices(q, session):
+        return check_answer(q.key, pick(q.key, text, choices(q, session)))
     if keys()[q.key].type is bool:
         return check_answer(q.key, yes_no(q.key, text))
     if q.shell:
@@ -268,9 +284,9 @@ def one_line(problem: AnswerError) -> str:
 # --- what is shown ----------------------------------------------------------------------------
 
 
-def menu(q: Question) -> list[str]:
+def menu(q: Question, session: Session | None = None) -> list[str]:
     """The numbered list of a choice, one line each with its description."""
-    options = choices(q) if q.key != "serverType" else tuple(profiles.all_profiles())
+    options = choices(q, session) if q.key != "serverType" else tuple(profiles.all_profiles())
     width = max(len(o) for o in options)
     return [f"  {i}) {o:<{width}}  {_describe(q.key, o)}" for i, o in enumerate(options, start=1)]
 
@@ -326,9 +342,9 @@ Say = Callable[[str], None]
 
 
 def ask_until_valid(q: Question, session: Session, ask: Ask, say: Say) -> Any:
-    if choices(q) or q.key == "serverType":
+    if choices(q, session) or q.key == "serverType":
         say(t(f"q.{q.key}") + ":")
-        for line in menu(q):
+        for line in menu(q, session):
             say(line)
     hint = help_line(q, session)
     if hint:

@@ -134,3 +134,19 @@ Usage: {{ include "[[ cookiecutter.name ]].secretKeys" . | fromJsonArray }}
 {{- end }}
 {{- toJson $keys }}
 {{- end }}
+[%- if cookiecutter.chart.workload == "job" %]
+
+{{/*
+[[ cookiecutter.name ]].hookFirst: when the Job is a Helm hook (job.hook), the annotations that make the
+objects it uses (its ServiceAccount and ConfigMaps) hooks of the same points, one weight
+earlier: a pre-install hook runs before the release's ordinary objects exist.
+Usage: {{- with include "[[ cookiecutter.name ]].hookFirst" . }}
+*/}}
+{{- define "[[ cookiecutter.name ]].hookFirst" -}}
+{{- with .Values.job.hook }}
+helm.sh/hook: {{ join "," . | quote }}
+helm.sh/hook-weight: {{ sub (int $.Values.job.hookWeight) 1 | quote }}
+helm.sh/hook-delete-policy: before-hook-creation
+{{- end }}
+{{- end }}
+[%- endif %]

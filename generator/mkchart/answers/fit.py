@@ -47,7 +47,38 @@ def refusals(answers: Answers) -> list[AnswerError]:
                                     t("v.ingress_tcp.hint", name=answers.name, port=answers.port)))
     if answers.password and contract.password is None:
         problems.append(AnswerError("password", t("v.password_type", type=answers.serverType)))
-    return problems + _variable_problems(answers, profile) + _mount_problems(answers, profile)
+    return (problems + _workload_problems(answers, profile) + _variable_problems(answers, profile)
+            + _mount_problems(answers, profile))
+
+
+def _workload_problems(answers: Answers, profile: profiles.Profile) -> list[AnswerError]:
+    """A workload the type does not run as, and replica counts it cannot run with: two
+    writers on one data folder, or an ensemble that cannot keep a majority."""
+    settings, name, count = profile.chart, answers.serverType, answers.replicas
+    allowed = ", ".join(settings.workloads)
+    if answers.workload not in settings.workloads:
+        return [AnswerError("workload", t("v.workload_type", type=name, workload=answers.workload, allowed=allowed),
+                            t("v.workload_type.hint", allowed=allowed))]
+    problems = []
+    if count > 1 and settings.oneReplica:
+        problems.append(AnswerError("replicas", t("v.replicas_one", type=name, count=count,
+                                                  why=settings.oneReplica["why"]),
+                                    t("v.replicas_one.hint", instead=settings.oneReplica["instead"])))
+    elif count > 1 and settings.ensemble is not None:
+        if count % 2 == 0:
+            problems.append(AnswerError("replicas", t("v.replicas_ensemble", type=name, count=count),
+                                        t("v.replicas_ensemble.hint")))
+        elif answers.workload != "statefulset":
+            problems.append(AnswerError("workload", t("v.replicas_ensemble_workload", type=name, count=count),
+                                        t("v.replicas_ensemble_workload.hint")))
+    generated = [*answers.secrets.generate, *([profile.contract.password["env"]]
+                                               if answers.password and profile.contract.password else [])]
+    if answers.job.hook and answers.workload == "job" and answers.persistence.enabled:
+        problems.append(AnswerError("job.hook", t("v.hook_claim"), t("v.hook_claim.hint")))
+    if answers.job.hook and answers.workload == "job" and generated:
+        problems.append(AnswerError("job.hook", t("v.hook_generated", keys=", ".join(generated)),
+                                    t("v.hook_generated.hint")))
+    return problems
 
 
 _VARIABLE = re.compile(r"(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_]*)\)")

@@ -93,4 +93,6 @@ def layered(layers: Layers, source: str | None = None) -> tuple[Tree, list[str]]
             t("e.unknown_type.hint", known=", ".join(profiles.all_profiles())))], source)
     profile = profiles.get(server_type)
     top["serverType"] = profile.name
-    return deep_merge(deep_merge(profile.defaults, name_layer(parts)), top), notes
+    # The workload a type runs as by default is the first it allows (statefulset for mysql).
+    defaults = {"workload": profile.chart.workloads[0], **profile.defaults}
+    return deep_merge(deep_merge(defaults, name_layer(parts)), top), notes

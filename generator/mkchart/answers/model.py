@@ -14,6 +14,11 @@ from typing import Any
 from mkchart.answers import rules as v
 
 PROBE_STYLES = ("http", "tcp", "exec")
+# What runs the pods: a service (Deployment, or StatefulSet for per-pod data and names) or
+# a task (CronJob on a schedule, Job once).
+WORKLOADS = ("deployment", "statefulset", "cronjob", "job")
+SERVICE_WORKLOADS = ("deployment", "statefulset")
+CONCURRENCY_POLICIES = ("Forbid", "Allow", "Replace")
 
 
 def doc(text: str, check: v.Check | None = None, choices: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -137,6 +142,39 @@ class Ingress:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Job:
+    concurrencyPolicy: str = field(default="Forbid", metadata=doc(
+        "What a CronJob does when a run is due while the last one still runs: Forbid skips "
+        "the new run (two runs never share data), Allow runs both, Replace stops the old one.",
+        None, CONCURRENCY_POLICIES))
+    startingDeadlineSeconds: int = field(default=300, metadata=doc(
+        "Seconds after its time a missed CronJob run may still start (the controller down, "
+        "the last run still going); later, the run is skipped and counted as missed.", v.positive))
+    successfulJobsHistoryLimit: int = field(default=3, metadata=doc(
+        "Finished successful runs a CronJob keeps, with their pods and logs.", v.not_negative))
+    failedJobsHistoryLimit: int = field(default=3, metadata=doc(
+        "Failed runs a CronJob keeps, with their pods and logs, for a look at what went wrong.",
+        v.not_negative))
+    backoffLimit: int = field(default=2, metadata=doc(
+        "Retries of a failed run before the Job counts as failed.", v.not_negative))
+    activeDeadlineSeconds: int = field(default=3600, metadata=doc(
+        "Seconds a run may take in all, retries included, before it is stopped and failed "
+        "(a hung task never blocks the next ones under Forbid).", v.positive))
+    ttlSecondsAfterFinished: int = field(default=86400, metadata=doc(
+        "Seconds a finished Job (workload job) and its pods are kept before Kubernetes deletes "
+        "them; a CronJob keeps its history limits instead.", v.not_negative))
+    hook: tuple[str, ...] = field(default=(), metadata=doc(
+        "Run the Job (workload job) as a Helm hook at these points of its release, e.g. "
+        "pre-install,pre-upgrade for a schema migration (in a parent chart as a dependency, "
+        "it runs before the parent's pods change); empty: an ordinary Job.", v.hook_events))
+    hookWeight: int = field(default=0, metadata=doc(
+        "Order among hooks of the same point, lowest first (Helm's hook weight).", v.int32))
+    hookDeletePolicy: tuple[str, ...] = field(default=("before-hook-creation",), metadata=doc(
+        "When Helm deletes the hook's Job: before-hook-creation (the default: the last run "
+        "stays for its logs), hook-succeeded, hook-failed.", v.hook_delete_policies))
+
+
+@dataclass(frozen=True, kw_only=True)
 class Quantities:
     cpu: str = field(metadata=doc("CPU, e.g. 250m or 1.", v.quantity))
     memory: str = field(metadata=doc("Memory, e.g. 512Mi or 1Gi.", v.quantity))
@@ -158,6 +196,10 @@ class Answers:
         v.dns_label_or_empty))
     serverType: str = field(metadata=doc(
         "Server type: picks the profile of default image, port, probe, paths and user."))
+    workload: str = field(default="deployment", metadata=doc(
+        "What runs the pods: deployment (interchangeable pods), statefulset (each pod its "
+        "own claim and DNS name: databases, ZooKeeper), cronjob (a task on a schedule) or "
+        "job (a task run once); the default comes from the server type.", None, WORKLOADS))
     instance: str = field(default="", metadata=doc(
         "Instance identifier, e.g. n1 or m1; from the name's last part.", v.dns_label_or_empty))
     image: Image = field(metadata=doc("Container image."))
@@ -182,7 +224,14 @@ class Answers:
         "Also mount the node's /usr/share/zoneinfo/TIMEZONE at /etc/localtime (the seed's "
         "way). A hostPath volume: the pod then no longer meets the restricted or baseline "
         "Pod Security Standard."))
-    replicas: int = field(default=1, metadata=doc("Number of pods.", v.positive))
+    replicas: int = field(default=1, metadata=doc(
+        "Number of pods (services only); ZooKeeper: 1, or an odd number from 3 for an "
+        "ensemble; mysql and redis: 1.", v.positive))
+    schedule: str = field(default="", metadata=doc(
+        "When a cronjob runs: five fields (minute hour day-of-month month day-of-week, e.g. "
+        "\"0 2 * * *\" for 02:00 daily) or @hourly, @daily, @weekly, @monthly, @yearly; read "
+        "in the timezone answer.", v.cron_schedule))
+    job: Job = field(default_factory=Job, metadata=doc("How a cronjob or job runs."))
     resources: Resources = field(metadata=doc("Requests and limits of the container."))
     imagePullSecrets: tuple[str, ...] = field(default=(), metadata=doc(
         "Secrets for pulling from a private registry such as Harbor.", v.secret_names))

@@ -40,7 +40,10 @@ _CONTRACT_KEYS = ("image", "appImage", "sources", "user", "command", "writes", "
                   "health", "logs", "memory", "password", "needs")
 # Keys an earlier mkchart read in a profile, and where they went.
 _MOVED = {"chart.generatedSecret": "defaults.secrets.generate", "chart.startupSeconds": "defaults.probe.startupSeconds"}
-_CHART_KEYS = ("portName", "env", "files", "imageHint")
+_CHART_KEYS = ("portName", "env", "files", "imageHint", "workloads", "oneReplica", "ensemble")
+_ENSEMBLE_KEYS = ("file", "idEnv", "serverLine", "ports", "why")
+# A profile written before workloads existed runs as every kind, a Deployment first.
+_ALL_WORKLOADS = ("deployment", "statefulset", "cronjob", "job")
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,19 @@ class Contract:
 
 
 @dataclass(frozen=True)
+class Ensemble:
+    """How several servers of the type form one service (ZooKeeper's quorum): each learns
+    its id from its pod's ordinal (idEnv = ordinal + 1) and all of them the server list,
+    one `serverLine` per pod appended to the config file `file` at install time."""
+
+    file: str  # a name of chart.files
+    idEnv: str
+    serverLine: str  # {id}, {host}, {port} and each port's {name}
+    ports: Mapping[str, int]  # port name -> number, opened on the pods and the headless Service
+    why: str
+
+
+@dataclass(frozen=True)
 class ChartSettings:
     """How mkchart runs the image; becomes values.yaml and files, not answers."""
 
@@ -109,6 +125,9 @@ class ChartSettings:
     env: Mapping[str, str] = field(default_factory=dict)
     files: Mapping[str, str] = field(default_factory=dict)  # name -> text; ${port}, ${dataPath}
     imageHint: str = ""  # what image.repository must be, when the profile has no image
+    workloads: tuple[str, ...] = _ALL_WORKLOADS  # the kinds it runs as; the first is the default
+    oneReplica: Mapping[str, str] | None = None  # why it runs as one pod only, and what to do instead
+    ensemble: Ensemble | None = None
 
 
 @dataclass(frozen=True)
@@ -298,12 +317,44 @@ def _chart(reader: _Reader, data: Mapping[str, Any]) -> ChartSettings:
     for key, value in files.items():
         if not isinstance(key, str) or not _FILE_NAME.fullmatch(key) or not isinstance(value, str):
             raise reader.fail(f"chart.files.{brief(key)}", t("p.file"))
+    workloads = reader.words(data, "workloads", "chart.") or _ALL_WORKLOADS
+    if any(kind not in _ALL_WORKLOADS for kind in workloads) or len(set(workloads)) != len(workloads):
+        raise reader.fail("chart.workloads", t("p.workloads", known=", ".join(_ALL_WORKLOADS)))
     return ChartSettings(
-        portName=reader.text(data, "portName", "chart.", pattern=re.compile(r"^[a-z]([a-z0-9-]{0,13}[a-z0-9])?$")),
+        portName=reader.text(data, "portName", "chart.", pattern=_PORT_NAME),
         env=dict(env),
         files=dict(files),
         imageHint=reader.text(data, "imageHint", "chart.", ""),
+        workloads=workloads,
+        oneReplica=_one_replica(reader, data["oneReplica"]) if "oneReplica" in data else None,
+        ensemble=_ensemble(reader, data.get("ensemble"), files) if "ensemble" in data else None,
     )
+
+
+def _one_replica(reader: _Reader, raw: Any) -> Mapping[str, str]:
+    data = reader.mapping(raw, "chart.oneReplica", allowed=("why", "instead"))
+    return {key: reader.text(data, key, "chart.oneReplica.") for key in ("why", "instead")}
+
+
+_PORT_NAME = re.compile(r"^[a-z]([a-z0-9-]{0,13}[a-z0-9])?$")
+
+
+def _ensemble(reader: _Reader, raw: Any, files: Mapping[str, Any]) -> Ensemble:
+    data = reader.mapping(raw, "chart.ensemble", allowed=_ENSEMBLE_KEYS)
+    name = reader.text(data, "file", "chart.ensemble.")
+    if name not in files:
+        raise reader.fail("chart.ensemble.file", t("p.ensemble_file", known=", ".join(files) or "-"))
+    ports = reader.mapping(data.get("ports"), "chart.ensemble.ports")
+    for port_name in ports:
+        if not isinstance(port_name, str) or not _PORT_NAME.fullmatch(port_name):
+            raise reader.fail(f"chart.ensemble.ports.{brief(port_name)}", t("p.pattern", pattern=_PORT_NAME.pattern))
+        reader.number(ports, port_name, "chart.ensemble.ports.", 1, 65535)
+    line = reader.text(data, "serverLine", "chart.ensemble.")
+    if "{id}" not in line or "{host}" not in line:
+        raise reader.fail("chart.ensemble.serverLine", t("p.server_line"))
+    id_env = reader.text(data, "idEnv", "chart.ensemble.", pattern=re.compile(_ENV_NAME.pattern))
+    return Ensemble(file=name, idEnv=id_env, serverLine=line, ports=dict(ports),
+                    why=reader.text(data, "why", "chart.ensemble."))
 
 
 def load(path: Path) -> Profile:

@@ -277,6 +277,90 @@ def timezone(value: object) -> str | None:
     return t("v.timezone")
 
 
+def int32(value: object) -> str | None:
+    if isinstance(value, int) and -INT32_MAX - 1 <= value <= INT32_MAX:
+        return None
+    return t("v.int32", most=INT32_MAX)
+
+
+# The CronJob controller reads a schedule with robfig/cron's standard parser: these macros
+# and five fields, each with its bounds and, for months and weekdays, English names.
+CRON_MACROS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
+_CRON_FIELDS = (("minute", 0, 59, ()), ("hour", 0, 23, ()), ("day-of-month", 1, 31, ()),
+                ("month", 1, 12, ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV",
+                                  "DEC")),
+                ("day-of-week", 0, 6, ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")))
+_CRON_ITEM = re.compile(r"(?P<range>\*|\?|[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?)(?:/(?P<step>[0-9]+))?")
+
+
+def _cron_number(text: str, low: int, high: int, names: tuple[str, ...]) -> int | None:
+    if text.upper() in names:
+        return names.index(text.upper()) + low
+    return int(text) if text.isdigit() and low <= int(text) <= high else None
+
+
+def _cron_field(text: str, name: str, low: int, high: int, names: tuple[str, ...]) -> str | None:
+    bounds = f"{low}-{high}" + (f" or {names[0]}-{names[-1]}" if names else "")
+    for item in text.split(","):
+        found = _CRON_ITEM.fullmatch(item)
+        if not found:
+            return t("v.cron_field", field=name, value=brief(item), bounds=bounds)
+        if found["step"] is not None and int(found["step"]) == 0:
+            return t("v.cron_step", field=name, value=brief(item))
+        if found["range"] in ("*", "?"):
+            continue
+        ends = [_cron_number(end, low, high, names) for end in found["range"].split("-")]
+        if None in ends:
+            return t("v.cron_field", field=name, value=brief(item), bounds=bounds)
+        if ends[0] > ends[-1]:  # type: ignore[operator]
+            return t("v.cron_range", field=name, value=brief(item))
+    return None
+
+
+def cron_schedule(value: object) -> str | None:
+    """A CronJob schedule the API server and its controller take: a macro, or five fields."""
+    text = str(value).strip()
+    if text == "":
+        return None
+    if "TZ=" in text.upper():
+        return t("v.cron_tz")
+    if text.startswith("@"):
+        return None if text.lower() in CRON_MACROS else t("v.cron_macro", value=brief(text),
+                                                           macros=", ".join(CRON_MACROS))
+    parts = text.split()
+    if len(parts) != len(_CRON_FIELDS):
+        return t("v.cron_fields", count=len(parts))
+    for part, (name, low, high, names) in zip(parts, _CRON_FIELDS, strict=True):
+        problem = _cron_field(part, name, low, high, names)
+        if problem:
+            return problem
+    return None
+
+
+HOOK_EVENTS = ("pre-install", "post-install", "pre-upgrade", "post-upgrade", "pre-rollback", "post-rollback",
+               "pre-delete", "post-delete")
+HOOK_DELETE_POLICIES = ("before-hook-creation", "hook-succeeded", "hook-failed")
+
+
+def _each_one_of(value: object, options: tuple[str, ...]) -> str | None:
+    seen: set[str] = set()
+    for item in _items(value):
+        if str(item) not in options:
+            return t("v.each_one_of", item=brief(item), options=", ".join(options))
+        if str(item) in seen:
+            return t("v.twice", item=clipped(str(item)))
+        seen.add(str(item))
+    return None
+
+
+def hook_events(value: object) -> str | None:
+    return _each_one_of(value, HOOK_EVENTS)
+
+
+def hook_delete_policies(value: object) -> str | None:
+    return _each_one_of(value, HOOK_DELETE_POLICIES)
+
+
 def secret_names(value: object) -> str | None:
     for item in _items(value):
         if subdomain_or_empty(item) or item == "":
@@ -287,7 +371,7 @@ def secret_names(value: object) -> str | None:
 # Environment names the chart sets itself: a config.env entry of the same name would be
 # a duplicate in the container's env list, where the last one silently wins.
 RESERVED_ENV = ("TZ",)
-RESERVED_ENV_PREFIX = "MKCHART_ARG_"
+RESERVED_ENV_PREFIX = "MKCHART_"
 
 
 def _one_source_each(answers: Answers) -> list[AnswerError]:
@@ -329,4 +413,42 @@ def across(answers: Answers) -> list[AnswerError]:
             problems.append(AnswerError(f"config.env.{clipped(name)}", t("v.env_secret", name=clipped(name)),
                                         t("v.env_secret.hint", name=clipped(name))))
     problems += _one_source_each(answers)
+    return problems + _workload_problems(answers)
+
+
+# Names the controllers extend: a CronJob's Jobs are NAME-<11 characters of schedule time>,
+# a StatefulSet's pods carry the label controller-revision-hash=NAME-<hash of up to 10>,
+# both at most 63 characters.
+NAME_LIMITS = {"cronjob": 52, "statefulset": 52}
+TASK_WORKLOADS = ("cronjob", "job")
+_ONE_WRITER_MODES = ("ReadWriteOnce", "ReadWriteOncePod")
+
+
+def _workload_problems(answers: Answers) -> list[AnswerError]:
+    """Answers that do not fit the workload, whatever the server type."""
+    workload = answers.workload
+    problems = []
+    if workload == "cronjob" and not answers.schedule.strip():
+        problems.append(AnswerError("schedule", t("v.schedule_needed"),
+                                    t("v.schedule_needed.hint", timezone=answers.timezone)))
+    if workload != "cronjob" and answers.schedule.strip():
+        problems.append(AnswerError("schedule", t("v.schedule_unused", workload=workload),
+                                    t("v.schedule_unused.hint")))
+    if answers.job.hook and workload != "job":
+        problems.append(AnswerError("job.hook", t("v.hook_workload", workload=workload), t("v.hook_workload.hint")))
+    most = NAME_LIMITS.get(workload)
+    if most is not None and len(answers.name) > most:
+        problems.append(AnswerError("name", t("v.name_limit", workload=workload, most=most, name=answers.name,
+                                               length=len(answers.name), why=t(f"v.name_limit.{workload}")),
+                                    t("v.name_limit.hint")))
+    if workload in TASK_WORKLOADS:
+        if answers.replicas > 1:
+            problems.append(AnswerError("replicas", t("v.replicas_task", workload=workload), t("v.replicas_task.hint")))
+        if answers.ingress.enabled:
+            problems.append(AnswerError("ingress.enabled", t("v.ingress_task", workload=workload),
+                                        t("v.ingress_task.hint")))
+    elif (workload == "deployment" and answers.replicas > 1 and answers.persistence.enabled
+          and answers.persistence.accessMode in _ONE_WRITER_MODES):
+        problems.append(AnswerError("replicas", t("v.replicas_claim", count=answers.replicas,
+                                                  mode=answers.persistence.accessMode), t("v.replicas_claim.hint")))
     return problems

@@ -52,6 +52,29 @@ def _volumes(answers: Answers) -> dict[str, Any]:
     }
 
 
+def _workload(answers: Answers, profile: profiles.Profile) -> dict[str, Any]:
+    """What the workload kind adds: how a StatefulSet starts its pods, the ensemble, and
+    whether the server must be its data's only writer."""
+    settings, contract = profile.chart, profile.contract
+    ensemble = settings.ensemble
+    parallel = ensemble is not None
+    return {
+        "oneReplica": settings.oneReplica is not None,
+        "ensemble": None if ensemble is None else {
+            "file": ensemble.file, "idEnv": ensemble.idEnv, "serverLine": ensemble.serverLine,
+            "ports": [{"name": name, "port": port} for name, port in ensemble.ports.items()],
+            "entrypoint": list(contract.command["entrypoint"]), "cmd": list(contract.command["cmd"]),
+        },
+        "statefulset": {
+            "podManagementPolicy": "Parallel" if parallel else "OrderedReady",
+            "why": ("Parallel: every server starts at once (each is ready only once a quorum of\n"
+                    "  # them runs, so waiting for one before starting the next would never end)" if parallel else
+                    "OrderedReady: pod N starts once pod N-1 is ready, and they stop in\n"
+                    "  # the reverse order"),
+        },
+    }
+
+
 def chart_context(answers: Answers, config_files: list[str]) -> dict[str, Any]:
     """The `cookiecutter` variables for one chart: top-level `name` and the `chart` tree.
 
@@ -86,12 +109,16 @@ def chart_context(answers: Answers, config_files: list[str]) -> dict[str, Any]:
     volumes = _volumes(answers)
     chart["writableDirs"] = volumes.pop("writableDirs")
     chart["persistence"].update(volumes)
+    # Two processes on one data folder corrupt it: a type that runs as one server or as an
+    # ensemble member never overlaps an old and a new pod, even on a shared claim.
+    chart["persistence"]["singleWriter"] = settings.oneReplica is not None or settings.ensemble is not None
     memory = contract.memory
     chart["memoryBudget"] = ({"percent": answers.memoryPercent, "env": memory["env"], "arg": memory["arg"],
                               "unit": memory["unit"], "why": memory.why} if memory else None)
     secret = contract.password
     chart["auth"] = ({"enabled": answers.password, "env": secret["env"], "arg": secret["arg"]}
                          if secret else None)
+    chart.update(_workload(answers, profile))
     # For plain cookiecutter's post-generation hook, which writes them as mkchart does.
     own = profile_files(answers, config_files)
     chart["profileFiles"] = {name: content.decode("utf-8") for name, content in own.items()}

@@ -13,6 +13,11 @@ CHARTS_KEEP = "charts/.gitkeep"
 HELPERS = "templates/_helpers.tpl"
 NOTES = "templates/NOTES.txt"
 DEPLOYMENT = "templates/deployment.yaml"
+STATEFULSET = "templates/statefulset.yaml"
+CRONJOB = "templates/cronjob.yaml"
+JOB = "templates/job.yaml"
+SERVICE_HEADLESS = "templates/service-headless.yaml"
+PDB = "templates/pdb.yaml"
 SERVICE = "templates/service.yaml"
 CONFIGMAP = "templates/configmap.yaml"
 INGRESS = "templates/ingress.yaml"
@@ -29,10 +34,17 @@ BASE_FILE = f"{STATE_DIR}/base.gz"
 # Where config files given as answers go inside the chart (read by .Files.Glob).
 CONFIG_FILES_DIR = "files/config"
 
+# Every file the skeleton can render; a chart has those its workload uses (a CronJob has no
+# Service, a StatefulSet no pvc.yaml).
 SKELETON_FILES = (
-    HELMIGNORE, CHART_YAML, CHARTS_KEEP, NOTES, HELPERS, CONFIGMAP, DEPLOYMENT, INGRESS, PVC,
-    SECRET, SERVICE, SERVICE_ACCOUNT, TEST_CONNECTION, VALUES_YAML,
+    HELMIGNORE, CHART_YAML, CHARTS_KEEP, NOTES, HELPERS, CONFIGMAP, CRONJOB, DEPLOYMENT, INGRESS, JOB, PDB, PVC,
+    SECRET, SERVICE, SERVICE_ACCOUNT, SERVICE_HEADLESS, STATEFULSET, TEST_CONNECTION, VALUES_YAML,
 )
+
+
+def workload_file(workload: str) -> str:
+    """The template of a workload kind: templates/deployment.yaml, templates/cronjob.yaml."""
+    return f"templates/{workload}.yaml"
 
 
 def config_copy(name: str) -> str:

@@ -64,8 +64,18 @@ def render_templates(templates: tuple[_Template, ...], context: dict[str, Any]) 
     rendered: Rendered = {}
     for template in templates:
         path = template.path if isinstance(template.path, str) else template.path.render(context)
-        rendered[path] = template.body.render(context).encode("utf-8")
+        text = template.body.render(context)
+        if is_left_out(path, text):
+            continue
+        rendered[path] = text.encode("utf-8")
     return rendered
+
+
+def is_left_out(path: str, text: str) -> bool:
+    """Whether a rendered file is not part of the chart: a Helm template that renders to
+    nothing for these answers (a Service for a CronJob). The skeleton's post-generation
+    hook leaves out the same files for plain cookiecutter."""
+    return path.startswith("templates/") and not text.strip()
 
 
 def cookiecutter_defaults(answers: Answers) -> dict[str, Any]:

@@ -29,7 +29,8 @@ class RegenResult:
     outcome: ChartOutcome
     code: int = ExitCode.OK
     lines: list[str] = field(default_factory=list)  # results: stdout (stderr in JSON mode)
-    notes: list[str] = field(default_factory=list)  # always stderr
+    notes: list[str] = field(default_factory=list)  # stderr, not with --quiet
+    warnings: list[str] = field(default_factory=list)  # always stderr
     errors: list[str] = field(default_factory=list)  # always stderr
     # Messages, not exception objects: results cross process boundaries by pickling.
 
@@ -55,12 +56,13 @@ def run_regen_job(job: RegenJob) -> RegenResult:
     except MkchartError as error:  # refused, or the OS refused a write: rolled back, other folders go on
         return _refused(job, error)
     notes = [f"mkchart: {t('e.note')}: {note}" for note in plan.notes]
+    warnings = [f"mkchart: {t('e.warning')}: {warning}" for warning in plan.warnings]
     if not writes:
         lines = [diff] if (diff := report.unified_diff(plan).rstrip("\n")) else []
         if job.dry_run:
             lines += report.change_lines(plan, everything=True)
         lines.append(report.summary_line(plan))
-        result = RegenResult(plan.outcome(written=False), lines=lines, notes=notes)
+        result = RegenResult(plan.outcome(written=False), lines=lines, notes=notes, warnings=warnings)
         if job.check and not plan.current:
             result.code = ExitCode.DRIFT
             if plan.leftovers:
@@ -70,7 +72,7 @@ def run_regen_job(job: RegenJob) -> RegenResult:
             result.errors.append(f"mkchart: {t('r.check', folder=job.folder, problem=problem)}")
         return result
     lines = [*report.change_lines(plan), report.summary_line(plan, written=True)]
-    result = RegenResult(plan.outcome(written=True), lines=lines, notes=notes)
+    result = RegenResult(plan.outcome(written=True), lines=lines, notes=notes, warnings=warnings)
     if plan.conflicts:
         result.code = ExitCode.DRIFT
         conflicts = t("r.conflicts", count=len(plan.conflicts), files=", ".join(plan.conflicts))

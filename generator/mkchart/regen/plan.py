@@ -38,6 +38,7 @@ from mkchart.chart.layout import (
     VALUES_YAML,
     config_copy,
     config_name,
+    workload_file,
 )
 from mkchart.chart.releases import release_renders
 from mkchart.chart.render import Rendered, render
@@ -46,6 +47,7 @@ from mkchart.inputs import Given, Inputs, read_chart_copies, read_config_files, 
 from mkchart.new import recorded_answers
 from mkchart.outcomes import ChartOutcome, Status, Word
 from mkchart.regen import textmerge
+from mkchart.regen.switch import switch_warnings
 from mkchart.regen.valuesmerge import merge_values
 from mkchart.safeio import is_folder, read_in_chart
 from mkchart.write import chart_lock, leftovers, recover, update_files
@@ -88,6 +90,7 @@ class RegenPlan:
     files: list[FileChange]
     notes: list[str] = field(default_factory=list)
     leftovers: list[str] = field(default_factory=list)  # what an interrupted regen left
+    warnings: list[str] = field(default_factory=list)  # what the user must do by hand
 
     @property
     def writes(self) -> dict[str, bytes | None]:
@@ -113,7 +116,7 @@ class RegenPlan:
             name=self.answers.name, path=str(self.chart), status=status,
             written=sorted(self.writes) if written else [], pending=[] if written else sorted(self.writes),
             merged=[c.path for c in self.files if c.action == Action.MERGE],
-            conflicts=list(self.conflicts), notes=list(self.notes),
+            conflicts=list(self.conflicts), notes=list(self.notes), warnings=list(self.warnings),
         )
 
 
@@ -358,6 +361,33 @@ def _config_paths(answers: _Answers, config: dict[str, bytes]) -> set[str]:
     return {config_copy(name) for name in users} | (recorded - profiles_own)
 
 
+def _moved(change: FileChange, path: str, old_path: str) -> FileChange:
+    """The decision on the old workload's file, made for the new one: the user's edits
+    carried to `path` (which does not exist yet)."""
+    note = t("r.note.moved", old=old_path)
+    action = change.action if change.action in (Action.CONFLICT, Action.MERGE) else Action.CREATE
+    return FileChange(path, action, None, change.after,
+                      t("r.note.both", first=change.note, second=note) if change.note else note)
+
+
+def _workload_files(answers: _Answers, disks: dict[str, bytes | None], recorded: dict[str, str],
+                    base: Rendered, theirs: Rendered, config_paths: set[str]) -> list[FileChange]:
+    """A workload switched (deployment to statefulset): the old kind's template goes, and
+    the edits made in it are merged into the new kind's, as a renamed file (most of the two
+    is the same pod template)."""
+    old_path, new_path = workload_file(answers.old.workload), workload_file(answers.new.answers.workload)
+    disk = disks.get(old_path)
+    if old_path == new_path or disk is None or new_path in config_paths or disks.get(new_path) is not None:
+        return []
+    if recorded.get(old_path) is None or record.sha256(disk) == recorded[old_path]:
+        return []  # untouched: removed and created like any file
+    if textmerge.has_markers(_decode(disk)):
+        return []  # its conflicts are settled first, where they are
+    carried = decide_file(new_path, disk, base.get(old_path), theirs[new_path], recorded[old_path])
+    return [_moved(carried, new_path, old_path),
+            FileChange(old_path, Action.REMOVE, disk, None, t("r.note.moved_to", new=new_path))]
+
+
 def check_regen(chart: Path, given: Given) -> None:
     """Raise whatever planning CHART's regeneration would raise, at a fraction of its cost
     (no render, no merge): the record, the answers, the config files, and every file of
@@ -410,7 +440,9 @@ def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
     left = leftovers(chart)
     files = [FileChange(path, Action.REMOVE, None, None, t("r.note.leftover")) for path in left]
     deleted = set(answers.recorded.deleted)
-    for path in sorted(disks):
+    moved = _workload_files(answers, disks, recorded, merge_base.files, theirs, config_paths)
+    files += moved
+    for path in sorted(set(disks) - {change.path for change in moved}):
         disk = disks[path]
         if path in config_paths:
             files.append(decide_config_copy(path, disk, theirs.get(path), recorded.get(path)))
@@ -425,7 +457,8 @@ def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
     name = answers.new.answers.name  # as the summary line names the chart
     damaged = [t("r.base.damaged", chart=name, base=BASE_FILE, reason=stored.damage)] if stored.damage else []
     return RegenPlan(chart, answers.new.answers, files,
-                     [*answers.new.notes, *migrated, *damaged, *merge_base.notes(name)], left)
+                     [*answers.new.notes, *migrated, *damaged, *merge_base.notes(name)], left,
+                     switch_warnings(answers.old, answers.new.answers))
 
 
 def apply(plan: RegenPlan) -> None:
