@@ -137,6 +137,21 @@ Usage: {{ include "[[ cookiecutter.name ]].secretKeys" . | fromJsonArray }}
 [%- if cookiecutter.chart.workload == "job" %]
 
 {{/*
+[[ cookiecutter.name ]].jobName: the Job's name. A Job's pod template cannot be changed once it
+exists, so an ordinary Job is named after the release revision (NAME-r3): each upgrade runs
+a new Job and Helm deletes the last one. A hook keeps the plain name, since Helm deletes
+the old hook Job before it creates the new one (job.hookDeletePolicy).
+Usage: {{ include "[[ cookiecutter.name ]].jobName" . }}
+*/}}
+{{- define "[[ cookiecutter.name ]].jobName" -}}
+{{- if .Values.job.hook }}
+{{- include "[[ cookiecutter.name ]].fullname" . }}
+{{- else }}
+{{- include "[[ cookiecutter.name ]].resourceName" (list . (printf "r%d" .Release.Revision)) }}
+{{- end }}
+{{- end }}
+
+{{/*
 [[ cookiecutter.name ]].hookFirst: when the Job is a Helm hook (job.hook), the annotations that make the
 objects it uses (its ServiceAccount and ConfigMaps) hooks of the same points, one weight
 earlier: a pre-install hook runs before the release's ordinary objects exist.

@@ -447,6 +447,11 @@ def _workload_problems(answers: Answers) -> list[AnswerError]:
         if answers.ingress.enabled:
             problems.append(AnswerError("ingress.enabled", t("v.ingress_task", workload=workload),
                                         t("v.ingress_task.hint")))
+        if (workload == "cronjob" and answers.job.concurrencyPolicy == "Allow" and answers.persistence.enabled
+                and answers.persistence.accessMode in _ONE_WRITER_MODES):
+            problems.append(AnswerError("job.concurrencyPolicy", t("v.concurrency_claim",
+                                                                   mode=answers.persistence.accessMode),
+                                        t("v.concurrency_claim.hint")))
     elif (workload == "deployment" and answers.replicas > 1 and answers.persistence.enabled
           and answers.persistence.accessMode in _ONE_WRITER_MODES):
         problems.append(AnswerError("replicas", t("v.replicas_claim", count=answers.replicas,

@@ -142,6 +142,8 @@ MESSAGES: dict[str, str] = {
     "v.name_limit.cronjob": "each run is a Job named after it plus 11 characters, and a Job's name is at most 63",
     "v.name_limit.statefulset": "its pods carry the label controller-revision-hash, its name plus up to 11 characters, and a label value is at most 63",
     "v.name_limit.hint": "choose a shorter name (the business, type and instance parts can be shortened, e.g. book-report-cron1)",
+    "v.concurrency_claim": "Allow runs a new run while the last one still runs, and both would need the one {mode} claim: the second waits or fails",
+    "v.concurrency_claim.hint": "keep Forbid (the default), or use persistence.accessMode=ReadWriteMany",
     "v.hook_workload": "only a job runs as a Helm hook, and workload is {workload}",
     "v.hook_workload.hint": "add --set workload=job, or leave job.hook empty",
     "v.hook_claim": "a hook's objects are made anew for each run, and Helm does not keep them: a claim of the hook's own would lose its data",

@@ -136,6 +136,8 @@ MESSAGES: dict[str, str] = {
     "v.name_limit.cronjob": "每次运行都是一个以它的名称加 11 个字符命名的 Job，而 Job 的名称最多 63 个字符",
     "v.name_limit.statefulset": "它的 Pod 带有标签 controller-revision-hash，其值为它的名称加最多 11 个字符，而标签值最多 63 个字符",
     "v.name_limit.hint": "请换一个更短的名称（业务、类型和实例部分都可以缩短，例如 book-report-cron1）",
+    "v.concurrency_claim": "Allow 会在上次运行未结束时开始新的运行，两次运行都要使用同一个 {mode} 存储卷：第二次只能等待或失败",
+    "v.concurrency_claim.hint": "保留默认的 Forbid，或使用 persistence.accessMode=ReadWriteMany",
     "v.hook_workload": "只有 job 能作为 Helm hook 运行，而 workload 是 {workload}",
     "v.hook_workload.hint": "请加上 --set workload=job，或把 job.hook 留空",
     "v.hook_claim": "hook 的对象每次运行都会重新创建，Helm 不会保留它们：hook 自己的存储卷会丢失数据",
