@@ -289,6 +289,8 @@ def batch(
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
             for error in outcome.errors:
                 console.error(f"mkchart: {outcome.name}: {error}")
+            for warning in outcome.warnings:  # a workload switched: the steps are the user's
+                console.error(f"mkchart: {t('e.warning')}: {warning}")
         # The status words stay English (as in the JSON document); only the frame is translated.
         tally = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
         console.line(t("b.summary", total=len(outcomes), counts=tally))

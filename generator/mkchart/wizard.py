@@ -307,8 +307,9 @@ def help_line(q: Question, session: Session) -> str | None:
         return fit.image_hint(server_type)
     if not has(message_id):
         return None
-    return t(message_id, name=session.name, domain=lookup(tree, "ingress.domain"),
-             port=lookup(tree, "port"), cwd=session.files_base)
+    # The model's default where no layer gave one (the domain, for the Ingress host's hint).
+    domain = lookup(tree, "ingress.domain") or keys()["ingress.domain"].default()
+    return t(message_id, name=session.name, domain=domain, port=lookup(tree, "port"), cwd=session.files_base)
 
 
 def prompt(q: Question, shown: str) -> str:

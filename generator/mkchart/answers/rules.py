@@ -325,7 +325,8 @@ def cron_schedule(value: object) -> str | None:
     if "TZ=" in text.upper():
         return t("v.cron_tz")
     if text.startswith("@"):
-        return None if text.lower() in CRON_MACROS else t("v.cron_macro", value=brief(text),
+        # robfig/cron matches the macros as written: @DAILY is refused by the API server.
+        return None if text in CRON_MACROS else t("v.cron_macro", value=brief(text),
                                                            macros=", ".join(CRON_MACROS))
     parts = text.split()
     if len(parts) != len(_CRON_FIELDS):

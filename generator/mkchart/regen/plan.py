@@ -20,12 +20,12 @@ They are not in the stored base.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mkchart import basefile, record
 from mkchart.answers.layers import Layers
-from mkchart.answers.model import Answers
+from mkchart.answers.model import WORKLOADS, Answers
 from mkchart.answers.rebase import rebase
 from mkchart.answers.resolve import Resolved, resolve
 from mkchart.answers.tree import to_tree
@@ -370,12 +370,20 @@ def _moved(change: FileChange, path: str, old_path: str) -> FileChange:
                       t("r.note.both", first=change.note, second=note) if change.note else note)
 
 
+def _written_workload(answers: _Answers) -> str:
+    """The workload the chart's files were last written for: the one whose template the
+    record lists. A `workload:` edited in .mkchart.yaml says what the user wants next,
+    not what the chart (and the release installed from it) runs as."""
+    written = [kind for kind in WORKLOADS if workload_file(kind) in answers.recorded.generated]
+    return written[0] if len(written) == 1 else answers.old.workload
+
+
 def _workload_files(answers: _Answers, disks: dict[str, bytes | None], recorded: dict[str, str],
                     base: Rendered, theirs: Rendered, config_paths: set[str]) -> list[FileChange]:
     """A workload switched (deployment to statefulset): the old kind's template goes, and
     the edits made in it are merged into the new kind's, as a renamed file (most of the two
     is the same pod template)."""
-    old_path, new_path = workload_file(answers.old.workload), workload_file(answers.new.answers.workload)
+    old_path, new_path = workload_file(_written_workload(answers)), workload_file(answers.new.answers.workload)
     disk = disks.get(old_path)
     if old_path == new_path or disk is None or new_path in config_paths or disks.get(new_path) is not None:
         return []
@@ -386,6 +394,15 @@ def _workload_files(answers: _Answers, disks: dict[str, bytes | None], recorded:
     carried = decide_file(new_path, disk, base.get(old_path), theirs[new_path], recorded[old_path])
     return [_moved(carried, new_path, old_path),
             FileChange(old_path, Action.REMOVE, disk, None, t("r.note.moved_to", new=new_path))]
+
+
+def _one_workload(files: list[FileChange], workload: str) -> list[FileChange]:
+    """Another workload's template left on disk because it was edited would make Helm run
+    two workloads on one data folder: it is never kept silently, but marked for the user."""
+    current = workload_file(workload)
+    others = {workload_file(kind) for kind in WORKLOADS} - {current}
+    return [FileChange(c.path, Action.UNRESOLVED, c.before, c.before, t("r.note.second_workload", new=current))
+            if c.path in others and c.action == Action.KEEP and c.before is not None else c for c in files]
 
 
 def check_regen(chart: Path, given: Given) -> None:
@@ -449,6 +466,7 @@ def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
         else:
             files.append(decide_file(path, disk, merge_base.files.get(path), theirs.get(path), recorded.get(path),
                                      path in deleted))
+    files = _one_workload(files, answers.new.answers.workload)
     generated = record.hashes(theirs)
     base_change = _base_change(stored, theirs, config_paths, answers.recorded.generated, generated)
     record_change = _record_change(answers, config, generated, config_paths, files)
@@ -458,7 +476,7 @@ def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
     damaged = [t("r.base.damaged", chart=name, base=BASE_FILE, reason=stored.damage)] if stored.damage else []
     return RegenPlan(chart, answers.new.answers, files,
                      [*answers.new.notes, *migrated, *damaged, *merge_base.notes(name)], left,
-                     switch_warnings(answers.old, answers.new.answers))
+                     switch_warnings(replace(answers.old, workload=_written_workload(answers)), answers.new.answers))
 
 
 def apply(plan: RegenPlan) -> None:
