@@ -41,14 +41,20 @@ class YamlJson(Extension):
         environment.policies["json.dumps_function"] = yaml_json_dumps
 
 
-def nest(text: str, width: int) -> str:
-    """A block of Helm template text moved `width` columns to the right: every non-empty
-    line, and every `indent N`/`nindent N` in it, since Helm counts those columns from the
-    line's start. A CronJob's pod template is its Deployment's, one level deeper."""
+def nest(text: str, width: int | str) -> str:
+    """A block of Helm template text moved `width` columns to the right (a negative width:
+    to the left): every non-empty line, and every `indent N`/`nindent N` in it, since Helm
+    counts those columns from the line's start. A CronJob's pod template is its
+    Deployment's, one level deeper; mkchart's regen moves a hand-edited pod template
+    between the two the same way."""
+    width = int(width)  # plain cookiecutter hands numbers of cookiecutter.json over as text
     if not width:
         return text
-    moved = _HELM_INDENT.sub(lambda m: f"{m.group(1)} {int(m.group(2)) + width}", text)
-    return "\n".join(" " * width + line if line.strip() else line for line in moved.split("\n"))
+    moved = _HELM_INDENT.sub(lambda m: f"{m.group(1)} {max(int(m.group(2)) + width, 0)}", text)
+    if width > 0:
+        return "\n".join(" " * width + line if line.strip() else line for line in moved.split("\n"))
+    cut = -width
+    return "\n".join(line[min(cut, len(line) - len(line.lstrip(" "))):] for line in moved.split("\n"))
 
 
 class Nest(Extension):

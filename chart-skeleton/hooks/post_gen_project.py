@@ -16,3 +16,6 @@ for name, text in FILES.items():
 for template in sorted(Path("templates").rglob("*")):
     if template.is_file() and not template.read_text(encoding="utf-8").strip():
         template.unlink()
+for folder in sorted((p for p in Path("templates").rglob("*") if p.is_dir()), reverse=True):
+    if not any(folder.iterdir()):  # templates/tests/ of a CronJob: nothing left in it
+        folder.rmdir()

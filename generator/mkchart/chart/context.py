@@ -17,6 +17,7 @@ from mkchart import __version__
 from mkchart.answers import profiles
 from mkchart.answers.model import Answers
 from mkchart.answers.tree import to_tree
+from mkchart.chart.layout import pod_depth
 
 
 def profile_files(answers: Answers, given: list[str]) -> dict[str, bytes]:
@@ -59,6 +60,7 @@ def _workload(answers: Answers, profile: profiles.Profile) -> dict[str, Any]:
     ensemble = settings.ensemble
     parallel = ensemble is not None
     return {
+        "podDepth": pod_depth(answers.workload),
         "oneReplica": settings.oneReplica is not None,
         "ensemble": None if ensemble is None else {
             "file": ensemble.file, "idEnv": ensemble.idEnv, "serverLine": ensemble.serverLine,

@@ -42,6 +42,15 @@ SKELETON_FILES = (
 )
 
 
+# How many columns deeper than a Deployment's each workload's pod template sits in its
+# template: a CronJob's is inside spec.jobTemplate.spec.
+POD_DEPTH = {"cronjob": 4}
+
+
+def pod_depth(workload: str) -> int:
+    return POD_DEPTH.get(workload, 0)
+
+
 def workload_file(workload: str) -> str:
     """The template of a workload kind: templates/deployment.yaml, templates/cronjob.yaml."""
     return f"templates/{workload}.yaml"

@@ -11,7 +11,7 @@ from typing import Any
 
 from mkchart.answers.model import Answers
 from mkchart.chart.context import chart_context, profile_files
-from mkchart.chart.layout import config_copy
+from mkchart.chart.layout import config_copy, pod_depth
 from mkchart.data import skeleton_dir
 
 Rendered = dict[str, bytes]
@@ -29,12 +29,17 @@ def _skeleton() -> tuple[_Template, ...]:
 
 
 @cache
+def _environment(root: Path) -> tuple[Any, list[str]]:
+    from mkchart.chart import skeleton
+
+    return skeleton.load(root)
+
+
+@cache
 def skeleton_templates(root: Path) -> tuple[_Template, ...]:
     """Every file of the skeleton at `root` (today's, or an earlier release's) as a
     compiled template, loaded once per process."""
-    from mkchart.chart import skeleton
-
-    env, names = skeleton.load(root)
+    env, names = _environment(root)
     start = env.variable_start_string
     return tuple(
         # Most paths hold no variable: a plain string needs no template (nor its compile).
@@ -84,3 +89,21 @@ def cookiecutter_defaults(answers: Answers) -> dict[str, Any]:
     settings = json.loads((skeleton_dir() / "cookiecutter.json").read_text(encoding="utf-8"))
     private = {k: v for k, v in settings.items() if k.startswith("_")}
     return {**chart_context(answers, []), **private}
+
+
+def move_pod_template(text: str, source: str, target: str) -> str:
+    """A rendered `source` workload template (a Deployment's) with its pod template moved
+    to the depth a `target` workload's sits at (a CronJob's: 4 columns deeper), by the
+    skeleton's own `nest` filter; the rest as it is. regen merges the edits of one into
+    the other this way. A text whose pod template cannot be found is returned unchanged."""
+    width = pod_depth(target) - pod_depth(source)
+    lines = text.split("\n")
+    marker = " " * (2 + pod_depth(source)) + "template:"
+    if not width or marker not in lines:
+        return text
+    start = lines.index(marker) + 1
+    inner = 4 + pod_depth(source)  # the pod template's own keys (metadata:, spec:)
+    end = next((i for i in range(start, len(lines))
+                if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip(" ")) < inner), len(lines))
+    nest = _environment(skeleton_dir())[0].filters["nest"]
+    return "\n".join([*lines[:start], nest("\n".join(lines[start:end]), width), *lines[end:]])

@@ -41,7 +41,7 @@ from mkchart.chart.layout import (
     workload_file,
 )
 from mkchart.chart.releases import release_renders
-from mkchart.chart.render import Rendered, render
+from mkchart.chart.render import Rendered, move_pod_template, render
 from mkchart.i18n import t
 from mkchart.inputs import Given, Inputs, read_chart_copies, read_config_files, read_inputs
 from mkchart.new import recorded_answers
@@ -383,7 +383,8 @@ def _workload_files(answers: _Answers, disks: dict[str, bytes | None], recorded:
     """A workload switched (deployment to statefulset): the old kind's template goes, and
     the edits made in it are merged into the new kind's, as a renamed file (most of the two
     is the same pod template)."""
-    old_path, new_path = workload_file(_written_workload(answers)), workload_file(answers.new.answers.workload)
+    written, wanted = _written_workload(answers), answers.new.answers.workload
+    old_path, new_path = workload_file(written), workload_file(wanted)
     disk = disks.get(old_path)
     if old_path == new_path or disk is None or new_path in config_paths or disks.get(new_path) is not None:
         return []
@@ -391,7 +392,14 @@ def _workload_files(answers: _Answers, disks: dict[str, bytes | None], recorded:
         return []  # untouched: removed and created like any file
     if textmerge.has_markers(_decode(disk)):
         return []  # its conflicts are settled first, where they are
-    carried = decide_file(new_path, disk, base.get(old_path), theirs[new_path], recorded[old_path])
+    # A CronJob's pod template sits deeper than a Deployment's: the edits move with it.
+    moved_disk = _encode(move_pod_template(_decode(disk), written, wanted))
+    moved_base, as_written = base.get(old_path), recorded[old_path]
+    if moved_base is not None and record.sha256(moved_base) == as_written:
+        # Moved too, the base still stands for what mkchart wrote: it is known by its new hash.
+        moved_base = _encode(move_pod_template(_decode(moved_base), written, wanted))
+        as_written = record.sha256(moved_base)
+    carried = decide_file(new_path, moved_disk, moved_base, theirs[new_path], as_written)
     return [_moved(carried, new_path, old_path),
             FileChange(old_path, Action.REMOVE, disk, None, t("r.note.moved_to", new=new_path))]
 
