@@ -454,3 +454,19 @@ def test_regen_check_sample_is_what_regen_prints(mkchart: Run, tmp_path: Path) -
         assert line in printed[at:], f"regeneration.md shows {line!r}; regen --check prints:\n{result.output}"
         at = printed.index(line, at) + 1
     assert printed[-2:] == shown[-2:]
+
+
+def test_the_workloads_table_is_the_profiles() -> None:
+    """answers.md's table of the workloads each server type runs as, default first, is
+    what the built-in profiles say (a profile that changes must change the table)."""
+    from mkchart.answers.profiles import all_profiles
+
+    text = ANSWERS_DOC.read_text(encoding="utf-8")
+    section = text[text.index("## Workloads"):]
+    table = section[section.index("| type |"):section.index("\n\n", section.index("| type |"))]
+    shown: dict[str, tuple[str, ...]] = {}
+    for row in table.splitlines()[2:]:
+        types, kinds = (cell.strip() for cell in row.strip("|").split("|"))
+        for name in re.findall(r"`([a-z]+)`", types):
+            shown[name] = tuple(re.findall(r"`([a-z]+)`", kinds))
+    assert shown == {name: profile.chart.workloads for name, profile in all_profiles().items()}
