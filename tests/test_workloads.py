@@ -404,6 +404,10 @@ REFUSALS = {
     "ingress-on-cronjob": Refusal("book-report-cron1", ("workload=cronjob", f"schedule={DAILY}",
                                                         "ingress.enabled=true", *GENERIC),
                                   "ingress.enabled", "no Service for an Ingress"),
+    "cronjob-replace-on-rwo": Refusal("book-report-cron1", ("workload=cronjob", f"schedule={DAILY}",
+                                                            "job.concurrencyPolicy=Replace", "persistence.enabled=true",
+                                                            *GENERIC),
+                                      "job.concurrencyPolicy", "both would need the one ReadWriteOnce claim"),
     "job-replicas-2": Refusal("book-migrate-job1", ("workload=job", "replicas=2", *GENERIC), "replicas",
                               "a job runs one pod per run"),
     "cronjob-name-53": Refusal(LONG_CRONJOB, ("workload=cronjob", f"schedule={DAILY}", *GENERIC), "name",
@@ -711,3 +715,80 @@ def test_plain_cookiecutter_renders_what_mkchart_renders(name: str, sets: tuple[
     assert layout.workload_file(answers.workload) in mine
     record = yamlio.read_mapping(ours / layout.ANSWERS_FILE)["answers"]
     assert record["workload"] == answers.workload
+
+
+# --- 9. what a release already installed cannot take by an upgrade alone ---------------------
+
+
+def test_a_shared_claim_never_holds_two_ensemble_servers(make_chart: MakeChart) -> None:
+    chart = make_chart("book-zk-n1", "replicas=3")
+    with pytest.raises(HelmRenderError, match=r"persistence.existingClaim: 3 zookeeper servers would share"):
+        render_objects(chart, {"persistence": {"existingClaim": "zk-data"}})
+    one_server = render_objects(chart, {"persistence": {"existingClaim": "zk-data"}, "replicaCount": 1})
+    assert {"name": "data", "persistentVolumeClaim": {"claimName": "zk-data"}} in pod_spec(one_server)["volumes"]
+
+
+def _with_live_statefulset(chart: Path, replicas: int) -> None:
+    """The chart as if `lookup` found its StatefulSet running with `replicas` servers (the
+    engine here has no cluster, where lookup finds nothing)."""
+    template = chart / layout.STATEFULSET
+    text = template.read_text()
+    live = re.search(r'lookup "apps/v1" "StatefulSet" [^\n]*? \(include "[^"]+\.fullname" \.\) ', text)
+    assert live, "the resize guard reads the live StatefulSet"
+    template.write_text(text.replace(live.group(0), f'dict "spec" (dict "replicas" {replicas}) '))
+
+
+def test_a_running_ensemble_is_not_resized_unless_allowed(make_chart: MakeChart) -> None:
+    chart = make_chart("book-zk-n1", "replicas=3")
+    render_objects(chart, {"replicaCount": 5})  # no cluster: nothing running to resize
+    _with_live_statefulset(chart, 3)
+    with pytest.raises(HelmRenderError, match=r"replicaCount: the running ensemble has 3 servers; changing it to 5"):
+        render_objects(chart, {"replicaCount": 5})
+    assert len(by_kind(render_objects(chart), "StatefulSet")) == 1, "the same size upgrades as usual"
+    resized = render_objects(chart, {"replicaCount": 5, "ensemble": {"allowResize": True}})
+    assert one(resized, "StatefulSet")["spec"]["replicas"] == 5
+
+
+def _warnings(mkchart: Run, chart: Path, *sets: str) -> list[str]:
+    result = mkchart("regen", str(chart), "--output", "json", *set_args(*sets))
+    assert result.exit_code == 0, result.output
+    (outcome,) = json_report(result)["charts"]
+    warnings: list[str] = outcome["warnings"]
+    return warnings
+
+
+def test_resizing_an_ensemble_and_changing_claims_are_warned_about(mkchart: Run, make_chart: MakeChart) -> None:
+    (resize,) = _warnings(mkchart, make_chart("book-zk-n1"), "replicas=3")
+    assert "ensemble of 1 server(s) resized to 3" in resize and "ensemble.allowResize" in resize
+    (claims,) = _warnings(mkchart, make_chart("book-mysql-m1"), "persistence.size=20Gi")
+    assert "delete statefulset book-mysql-m1 --cascade=orphan" in claims
+    assert _warnings(mkchart, make_chart("book-mysql-m1", "workload=deployment", out="deployment"),
+                     "persistence.size=20Gi") == []
+    assert _warnings(mkchart, make_chart("book-tomcat-n1"), "replicas=3") == []
+
+
+def test_a_switch_that_keeps_the_claim_says_so(mkchart: Run, make_chart: MakeChart) -> None:
+    chart = make_chart("book-report-n1", "persistence.enabled=true", *GENERIC)
+    (warning,) = _warnings(mkchart, chart, "workload=cronjob", f"schedule={DAILY}")
+    assert "The data stay on book-report-n1" in warning and "persistence is off" not in warning
+    (back,) = _warnings(mkchart, chart, "workload=job", "schedule=")
+    assert "The data stay on book-report-n1" in back
+    (away,) = _warnings(mkchart, chart, "workload=statefulset")
+    assert "kubectl -n NAMESPACE delete job -l app.kubernetes.io/instance=book-report-n1" in away
+
+
+def test_a_statefulset_back_to_a_deployment_mounts_its_claim(mkchart: Run, make_chart: MakeChart) -> None:
+    """A Deployment's claim is Helm's own, so it cannot be made and filled beforehand: the
+    steps mount the StatefulSet's claim instead."""
+    (warning,) = _warnings(mkchart, make_chart("book-mysql-m1"), "workload=deployment")
+    assert "persistence.existingClaim: data-book-mysql-m1-0" in warning
+    assert "create it" not in warning
+
+
+def test_one_server_as_a_deployment_on_a_shared_claim_is_warned_about(mkchart: Run) -> None:
+    result = mkchart("new", "book-mysql-m1", "--no-input", *set_args("workload=deployment",
+                                                                     "persistence.accessMode=ReadWriteMany"))
+    assert result.exit_code == 0, result.output
+    assert "after a node failure Kubernetes can start a replacement while the old pod still writes" in result.stderr
+    quiet = mkchart("new", "book-mysql-m2", "--no-input", *set_args("persistence.accessMode=ReadWriteMany"))
+    assert quiet.exit_code == 0 and "node failure" not in quiet.stderr

@@ -141,6 +141,10 @@ def warnings(answers: Answers) -> list[str]:
                 or health["path"] not in (answers.probe.livenessPath, answers.probe.readinessPath)):
             found.append(t("w.stock_http", type=answers.serverType, image=answers.image.repository,
                            path=answers.probe.livenessPath, why=health.why))
+    single = profile.chart.oneReplica is not None or profile.chart.ensemble is not None
+    if (single and answers.workload == "deployment" and answers.persistence.enabled
+            and answers.persistence.accessMode in ("ReadWriteMany", "ReadOnlyMany")):
+        found.append(t("w.shared_claim", type=answers.serverType, mode=answers.persistence.accessMode))
     if answers.probe.style == "exec":
         scratch = [w.path for w in contract.writes if w.path != answers.persistence.mountPath]
         for word in answers.probe.command:

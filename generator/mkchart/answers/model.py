@@ -151,10 +151,10 @@ class Job:
         "Seconds after its time a missed CronJob run may still start (the controller down, "
         "the last run still going); later, the run is skipped and counted as missed.", v.positive))
     successfulJobsHistoryLimit: int = field(default=3, metadata=doc(
-        "Finished successful runs a CronJob keeps, with their pods and logs.", v.not_negative))
+        "Successful runs a CronJob keeps (Jobs, with their pods and logs).", v.not_negative))
     failedJobsHistoryLimit: int = field(default=3, metadata=doc(
-        "Failed runs a CronJob keeps, with their pods and logs, for a look at what went wrong.",
-        v.not_negative))
+        "Failed runs a CronJob keeps (Jobs and their status; the pod of a run that failed for good "
+        "is stopped, so its log is in central logging, not on the pod).", v.not_negative))
     backoffLimit: int = field(default=2, metadata=doc(
         "Retries of a failed run before the Job counts as failed.", v.not_negative))
     activeDeadlineSeconds: int = field(default=3600, metadata=doc(

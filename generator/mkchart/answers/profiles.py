@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mkchart import yamlio
+from mkchart.answers.model import WORKLOADS
 from mkchart.answers.rules import looks_secret
 from mkchart.data import profiles_dir
 from mkchart.errors import ProfileError, brief
@@ -43,7 +44,7 @@ _MOVED = {"chart.generatedSecret": "defaults.secrets.generate", "chart.startupSe
 _CHART_KEYS = ("portName", "env", "files", "imageHint", "workloads", "oneReplica", "ensemble")
 _ENSEMBLE_KEYS = ("file", "idEnv", "serverLine", "ports", "why")
 # A profile written before workloads existed runs as every kind, a Deployment first.
-_ALL_WORKLOADS = ("deployment", "statefulset", "cronjob", "job")
+_ALL_WORKLOADS = WORKLOADS
 
 
 @dataclass(frozen=True)

@@ -448,9 +448,11 @@ def _workload_problems(answers: Answers) -> list[AnswerError]:
         if answers.ingress.enabled:
             problems.append(AnswerError("ingress.enabled", t("v.ingress_task", workload=workload),
                                         t("v.ingress_task.hint")))
-        if (workload == "cronjob" and answers.job.concurrencyPolicy == "Allow" and answers.persistence.enabled
+        # Replace starts the new run while the old pod still stops: both mount the claim.
+        if (workload == "cronjob" and answers.job.concurrencyPolicy != "Forbid" and answers.persistence.enabled
                 and answers.persistence.accessMode in _ONE_WRITER_MODES):
             problems.append(AnswerError("job.concurrencyPolicy", t("v.concurrency_claim",
+                                                                   policy=answers.job.concurrencyPolicy,
                                                                    mode=answers.persistence.accessMode),
                                         t("v.concurrency_claim.hint")))
     elif (workload == "deployment" and answers.replicas > 1 and answers.persistence.enabled

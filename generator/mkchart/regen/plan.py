@@ -47,7 +47,7 @@ from mkchart.inputs import Given, Inputs, read_chart_copies, read_config_files, 
 from mkchart.new import recorded_answers
 from mkchart.outcomes import ChartOutcome, Status, Word
 from mkchart.regen import textmerge
-from mkchart.regen.switch import switch_warnings
+from mkchart.regen.live import live_warnings
 from mkchart.regen.valuesmerge import merge_values
 from mkchart.safeio import is_folder, read_in_chart
 from mkchart.write import chart_lock, leftovers, recover, update_files
@@ -484,7 +484,7 @@ def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
     damaged = [t("r.base.damaged", chart=name, base=BASE_FILE, reason=stored.damage)] if stored.damage else []
     return RegenPlan(chart, answers.new.answers, files,
                      [*answers.new.notes, *migrated, *damaged, *merge_base.notes(name)], left,
-                     switch_warnings(replace(answers.old, workload=_written_workload(answers)), answers.new.answers))
+                     live_warnings(replace(answers.old, workload=_written_workload(answers)), answers.new.answers))
 
 
 def apply(plan: RegenPlan) -> None:
