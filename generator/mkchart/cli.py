@@ -199,7 +199,7 @@ def new(
         console.line(t("w.wrote", name=outcome.name, count=len(plan.files), target=outcome.path))
         if interactive:
             console.line("")
-        for line in next_steps(outcome.name, chart_path(Path(outcome.path))):
+        for line in next_steps(outcome.name, chart_path(Path(outcome.path)), tuple(plan.answers.environments)):
             console.line(line)
         finish(console, RunReport("new", charts=[outcome]))
 

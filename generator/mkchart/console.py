@@ -88,22 +88,19 @@ class Progress:
             sys.stderr.flush()
 
 
-# One namespace per environment, the seed's rule.
-ENVIRONMENTS = ("dev", "test", "staging", "prod")
-
-
-def next_steps(name: str, chart: str) -> list[str]:
-    """What to do with a new chart: lint it, render it, install it per environment (under
-    a release name Helm accepts)."""
+def next_steps(name: str, chart: str, environments: tuple[str, ...]) -> list[str]:
+    """What to do with a new chart: lint it, render it, install it into each environment's
+    namespace with that environment's values-ENV.yaml (under a release name Helm accepts)."""
     # Here, not at the top: every command imports this module, few print next steps.
     from mkchart.answers.fit import release_name
 
     name = release_name(name)
     lines = [t("w.next"), f"  {t('w.next_lint')}", f"    helm lint --strict {chart}",
              f"  {t('w.next_template')}", f"    helm template {name} {chart}", f"  {t('w.next_install')}"]
-    for env in ENVIRONMENTS:
-        # Two lines each, so that every line fits 80 columns and still pastes as one command.
-        lines += [f"    helm upgrade --install {name} {chart} \\", f"      --namespace {env} --create-namespace"]
+    for env in environments:
+        # Three lines each, so that every line fits 80 columns and still pastes as one command.
+        lines += [f"    helm upgrade --install {name} {chart} \\", f"      --namespace {env} --create-namespace \\",
+                  f"      -f {chart}/values-{env}.yaml"]
     return lines
 
 

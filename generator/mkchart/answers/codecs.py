@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any
 
 from mkchart import yamlio
-from mkchart.answers.tree import Replace
+from mkchart.answers.tree import Only, Replace
 from mkchart.errors import AnswerError, brief, clipped
 from mkchart.i18n import t
 
@@ -167,6 +167,27 @@ def _map_text(text: str, path: str) -> Replace:
     return Replace(pairs)
 
 
+def _sections_value(raw: Any, path: str) -> dict[str, Any]:
+    """Named sections (environments): a mapping of NAME to its answers, or a list of names."""
+    if isinstance(raw, Only):
+        return raw
+    if isinstance(raw, list | tuple) and all(_is_scalar(item) for item in raw):
+        return Only({_scalar_text(item): {} for item in raw})
+    if isinstance(raw, Mapping) and all(_is_scalar(name) for name in raw):
+        return {_scalar_text(name): section for name, section in raw.items()}
+    raise _wrong("sections", raw, path)
+
+
+def _sections_text(text: str, path: str) -> Only:
+    return Only({name.strip(): {} for name in text.split(",") if name.strip()})
+
+
+def _sections_written(raw: Any) -> Any:
+    if isinstance(raw, list):
+        return Only({as_text(item): {} for item in raw})
+    return yamlio.plain(raw)
+
+
 def _same(text: str, path: str) -> str:
     return text
 
@@ -188,10 +209,16 @@ def _optional(inner: Codec) -> Codec:
                  inner.written)
 
 
+SECTIONS = Codec("sections", _sections_value, _sections_text, _sections_written)
+
+
 @cache
 def codec(tp: Any) -> Codec:
-    """The codec of a leaf type of the model: str, int, bool, X | None, tuple, dict (made
-    once per type: every leaf of every answers tree asks)."""
+    """The codec of a leaf type of the model: str, int, bool, X | None, tuple, dict, and a
+    mapping of named sections (made once per type: every leaf of every answers tree asks)."""
+    if typing.get_origin(tp) is dict and isinstance(typing.get_args(tp)[1], type) and hasattr(
+            typing.get_args(tp)[1], "__dataclass_fields__"):
+        return SECTIONS
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
         (inner,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
         return _optional(codec(inner))

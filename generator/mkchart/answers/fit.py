@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
 
-from mkchart.answers import profiles
+from mkchart.answers import environments, profiles, rules
 from mkchart.answers.model import Answers
 from mkchart.errors import AnswerError, ProfileError, brief
 from mkchart.i18n import t
@@ -47,8 +48,32 @@ def refusals(answers: Answers) -> list[AnswerError]:
                                     t("v.ingress_tcp.hint", name=answers.name, port=answers.port)))
     if answers.password and contract.password is None:
         problems.append(AnswerError("password", t("v.password_type", type=answers.serverType)))
-    return (problems + _workload_problems(answers, profile) + _variable_problems(answers, profile)
-            + _mount_problems(answers, profile))
+    return (problems + _workload_problems(answers, profile) + _environment_problems(answers, profile)
+            + _variable_problems(answers, profile) + _mount_problems(answers, profile))
+
+
+def _environment_problems(answers: Answers, profile: profiles.Profile) -> list[AnswerError]:
+    """Each environment by the rules the chart's own answers keep: its replicas (one
+    server, an ensemble, a shared claim), its requests within its limits, a host of its own."""
+    problems = []
+    hosts: dict[str, str] = {}
+    for env in environments.effective(answers):
+        where = f"environments.{env.name}"
+        if environments.serves(answers) and env.replicas != answers.replicas:
+            again = replace(answers, replicas=env.replicas)
+            for problem in [*rules.across(again), *_workload_problems(again, profile)]:
+                if problem.key in ("replicas", "workload"):
+                    problems.append(AnswerError(f"{where}.replicas", problem.rule, problem.hint))
+        for kind in ("cpu", "memory"):
+            if rules.quantity_value(env.requests[kind]) > rules.quantity_value(env.limits[kind]):
+                problems.append(AnswerError(f"{where}.resources.requests.{kind}", t(
+                    "v.request_over_limit", request=env.requests[kind], limit=env.limits[kind], kind=kind)))
+        if answers.ingress.enabled and environments.serves(answers):
+            if env.host in hosts:
+                problems.append(AnswerError(f"{where}.ingressHost", t("v.host_twice", host=env.host,
+                                                                      other=hosts[env.host])))
+            hosts.setdefault(env.host, env.name)
+    return problems
 
 
 def _workload_problems(answers: Answers, profile: profiles.Profile) -> list[AnswerError]:

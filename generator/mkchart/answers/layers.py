@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from mkchart.answers import profiles
+from mkchart.answers.model import default_environments
 from mkchart.answers.names import NameParts, name_problem, split_name
-from mkchart.answers.tree import Tree, deep_merge
+from mkchart.answers.tree import Tree, deep_merge, to_tree
 from mkchart.errors import AnswerError, AnswersError, MissingAnswersError, brief
 from mkchart.i18n import t
 
@@ -59,6 +60,9 @@ class Layers:
                       name=self.name).given()
 
 
+DEFAULT_ENVIRONMENTS = {name: to_tree(env) for name, env in default_environments().items()}
+
+
 def name_layer(parts: NameParts) -> Tree:
     """The `name` layer: what the name says."""
     return {"business": parts.business, "instance": parts.instance}
@@ -94,5 +98,6 @@ def layered(layers: Layers, source: str | None = None) -> tuple[Tree, list[str]]
     profile = profiles.get(server_type)
     top["serverType"] = profile.name
     # The workload a type runs as by default is the first it allows (statefulset for mysql).
-    defaults = {"workload": profile.chart.workloads[0], **profile.defaults}
+    # The seed's environments are there to be changed one by one (--set environments.prod.replicas=3).
+    defaults = {"workload": profile.chart.workloads[0], "environments": DEFAULT_ENVIRONMENTS, **profile.defaults}
     return deep_merge(deep_merge(defaults, name_layer(parts)), top), notes

@@ -187,6 +187,45 @@ class Resources:
 
 
 @dataclass(frozen=True, kw_only=True)
+class EnvQuantities:
+    cpu: str = field(default="", metadata=doc(
+        "CPU in this environment, e.g. 100m; empty: the chart's (resources).", v.quantity_or_empty))
+    memory: str = field(default="", metadata=doc(
+        "Memory in this environment, e.g. 256Mi; empty: the chart's (resources).", v.quantity_or_empty))
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnvResources:
+    requests: EnvQuantities = field(default_factory=EnvQuantities, metadata=doc(
+        "What the scheduler reserves in this environment."))
+    limits: EnvQuantities = field(default_factory=EnvQuantities, metadata=doc(
+        "The most the container may use in this environment."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Environment:
+    replicas: int | None = field(default=None, metadata=doc(
+        "Pods in this environment (services only); empty: the replicas answer.", v.positive))
+    resources: EnvResources = field(default_factory=EnvResources, metadata=doc(
+        "Requests and limits in this environment, each empty for the chart's."))
+    ingressHost: str = field(default="", metadata=doc(
+        "Host of the Ingress in this environment; empty: NAME.ENV.DOMAIN (production, prod or "
+        "production: the chart's host), so no two environments share a host.", v.host_or_empty))
+    pullPolicy: str = field(default="", metadata=doc(
+        "When the kubelet pulls the image in this environment (Always for a tag rebuilt in "
+        "dev); empty: the chart's.", v.pull_policy_or_empty, ("", *v.PULL_POLICIES)))
+    values: dict[str, str] = field(default_factory=dict, metadata=doc(
+        "More values for this environment, by their dotted path in values.yaml, e.g. "
+        "config.env.LOG_LEVEL=debug.", v.values_paths))
+
+
+def default_environments() -> dict[str, Environment]:
+    """The seed's four environments, one namespace each: dev and test with one pod."""
+    return {"dev": Environment(replicas=1), "test": Environment(replicas=1), "staging": Environment(),
+            "prod": Environment()}
+
+
+@dataclass(frozen=True, kw_only=True)
 class Answers:
     name: str = field(metadata=doc(
         "Chart and service name, business-servertype-identifier such as book-tomcat-n1: "
@@ -235,3 +274,8 @@ class Answers:
     resources: Resources = field(metadata=doc("Requests and limits of the container."))
     imagePullSecrets: tuple[str, ...] = field(default=(), metadata=doc(
         "Secrets for pulling from a private registry such as Harbor.", v.secret_names))
+    environments: dict[str, Environment] = field(default_factory=default_environments, metadata=doc(
+        "The environments the chart is installed into, one namespace each, and what differs "
+        "in each: ENV=SETTINGS, one values-ENV.yaml per environment. --set environments=dev,prod "
+        "lists them anew; --set environments.prod.replicas=3 sets one answer of one.",
+        v.environment_names))

@@ -19,8 +19,8 @@ from mkchart.answers import fit, profiles, rules
 from mkchart.answers.codecs import as_text, codec
 from mkchart.answers.layers import Layers, layered
 from mkchart.answers.model import Answers
-from mkchart.answers.schema import Key, hints, is_model, is_required, keys
-from mkchart.answers.tree import Tree, put
+from mkchart.answers.schema import Key, hints, is_model, is_required, key_for, keys, sections_of
+from mkchart.answers.tree import Tree, lookup, put
 from mkchart.errors import AnswerError, AnswersError, MissingAnswersError, UsageError, brief, clipped
 from mkchart.i18n import t
 
@@ -38,15 +38,17 @@ def _unknown_key(path: str, known: list[str]) -> AnswerError:
     return AnswerError(clipped(path), t("e.unknown_key"), t("e.unknown_key.hint", hint=hint))
 
 
-def _leaf(key: Key, raw: Any) -> Any:
-    """One leaf value converted and checked by its rule and choices; raises `AnswerError`."""
-    value = codec(key.type).value(raw, key.path)
+def _leaf(key: Key, raw: Any, path: str | None = None) -> Any:
+    """One leaf value converted and checked by its rule and choices; raises `AnswerError`
+    naming `path` (the key's own, or a section's concrete one: environments.prod.replicas)."""
+    where = path or key.path
+    value = codec(key.type).value(raw, where)
     check = key.check
     problem = check(value) if check and value is not None else None
     if problem is None and key.choices and value not in key.choices:
         problem = rules.one_of(key.choices)
     if problem:
-        raise AnswerError(key.path, problem)
+        raise AnswerError(where, problem)
     return value
 
 
@@ -56,13 +58,16 @@ def as_written(tree: Mapping[str, Any], prefix: str = "") -> Tree:
     as written (`tag: 0812` is "0812", not 812), a number or boolean answer its value.
     Called where YAML answers enter (an answers file, a services file, a chart's record),
     so that everything after, the interactive session's defaults included, sees the same."""
-    table = keys()
     out: Tree = {}
     for raw_key, value in tree.items():
         key = as_text(raw_key)
         path = f"{prefix}{key}"
-        if path in table:
-            out[key] = codec(table[path].type).written(value)
+        found = key_for(path)
+        if found is not None and sections_of(found.type) is not None and isinstance(value, Mapping):
+            out[key] = {as_text(name): as_written(section, f"{path}.{as_text(name)}.")
+                        if isinstance(section, Mapping) else yamlio.plain(section) for name, section in value.items()}
+        elif found is not None:
+            out[key] = codec(found.type).written(value)
         elif isinstance(value, Mapping):
             out[key] = as_written(value, path + ".")
         else:
@@ -75,7 +80,10 @@ def check_answer(path: str, raw: Any) -> Any:
 
     The interactive session calls this for each typed answer, so a rule is never copied.
     """
-    return _leaf(keys()[path], raw)
+    found = key_for(path)
+    if found is None:
+        raise KeyError(path)
+    return _leaf(found, raw)
 
 
 def _build(cls: type, raw: Mapping[str, Any], prefix: str, problems: list[AnswerError], missing: list[str]) -> Any:
@@ -93,9 +101,11 @@ def _build(cls: type, raw: Mapping[str, Any], prefix: str, problems: list[Answer
                 problems.append(AnswerError(path, t("e.mapping", value=brief(section))))
                 continue
             values[f.name] = _build(tp, section, path + ".", problems, missing)
+        elif f.name in raw and sections_of(tp) is not None:
+            values[f.name] = _sections(tp, raw[f.name], path, problems, missing)
         elif f.name in raw:
             try:
-                values[f.name] = _leaf(keys()[path], raw[f.name])
+                values[f.name] = _leaf(key_for(path) or keys()[path], raw[f.name], path)
             except AnswerError as problem:
                 problems.append(problem)
         elif is_required(f):
@@ -103,6 +113,24 @@ def _build(cls: type, raw: Mapping[str, Any], prefix: str, problems: list[Answer
     if any(f.name not in values and is_required(f) for f in dataclasses.fields(cls)):
         return None
     return cls(**values)
+
+
+def _sections(tp: Any, raw: Any, path: str, problems: list[AnswerError], missing: list[str]) -> Any:
+    """A mapping of named sections (environments), each built like a section of the model."""
+    try:
+        given = _leaf(keys()[path], raw)
+    except AnswerError as problem:
+        problems.append(problem)
+        return None
+    section_type = sections_of(tp)
+    built = {}
+    for name, section in given.items():
+        where = f"{path}.{name}"
+        if not isinstance(section or {}, Mapping):
+            problems.append(AnswerError(clipped(where), t("e.mapping", value=brief(section))))
+            continue
+        built[name] = _build(section_type, section or {}, where + ".", problems, missing)  # type: ignore[arg-type]
+    return built
 
 
 def resolve(layers: Layers, source: str | None = None, lenient: bool = False) -> Resolved:
@@ -157,6 +185,18 @@ def parse_text(path: str, text: str) -> Any:
     return codec(keys()[path].type).text(text, path)
 
 
+def _mapping_entry(key: str) -> tuple[str, str]:
+    """The mapping answer `key` names one entry of, and the entry's name: ("config.env",
+    "NAME") for config.env.NAME; ("", "") when it names none."""
+    parts = key.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        found = key_for(".".join(parts[:cut]))
+        if found is not None:
+            plain_map = typing.get_origin(found.type) is dict and sections_of(found.type) is None
+            return (".".join(parts[:cut]), ".".join(parts[cut:])) if plain_map else ("", "")
+    return "", ""
+
+
 def parse_sets(pairs: list[str]) -> Tree:
     """Turn `--set key=value` options into a tree of typed values.
 
@@ -170,12 +210,18 @@ def parse_sets(pairs: list[str]) -> Tree:
         key = key.strip()
         if not sep or not key:
             raise UsageError(t("e.set_format", pair=brief(pair)), t("e.set_format.hint"))
-        parent = key.rsplit(".", 1)[0]
+        section_key = key_for(key)
+        mapping, entry = _mapping_entry(key)
         try:
             if key in table:
                 value = parse_text(key, text)
-            elif parent in table and typing.get_origin(table[parent].type) is dict:
-                value = text  # one entry of a mapping, such as config.env.NAME
+            elif section_key is not None:
+                value = codec(section_key.type).text(text, key)  # environments.prod.replicas
+            elif mapping:
+                # One entry of a mapping, such as config.env.NAME, or environments.dev.values.PATH
+                # (whose name may hold dots).
+                put(tree, mapping, {**(lookup(tree, mapping) or {}), entry: text})
+                continue
             else:
                 close = difflib.get_close_matches(key, sorted(table), n=1)
                 hint = t("e.did_you_mean", close=close[0]) if close else t("e.keys_doc")

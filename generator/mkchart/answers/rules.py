@@ -130,6 +130,10 @@ def quantity(value: object) -> str | None:
     return t("v.quantity")
 
 
+def quantity_or_empty(value: object) -> str | None:
+    return None if value == "" else quantity(value)
+
+
 def http_path(value: object) -> str | None:
     text = str(value)
     if not text.startswith("/"):
@@ -255,6 +259,33 @@ def access_mode(value: object) -> str | None:
 
 def pull_policy(value: object) -> str | None:
     return None if value in PULL_POLICIES else one_of(PULL_POLICIES)
+
+
+def pull_policy_or_empty(value: object) -> str | None:
+    return None if value == "" else pull_policy(value)
+
+
+_VALUES_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_][A-Za-z0-9_.-]*)*")
+
+
+def values_paths(value: object) -> str | None:
+    """Keys of environments.ENV.values: dotted paths into values.yaml (config.env.LOG_LEVEL)."""
+    for key in _items(value):
+        if not _VALUES_PATH.fullmatch(str(key)) or ".." in str(key) or str(key).endswith("."):
+            return t("v.values_path", key=brief(key))
+    return None
+
+
+def environment_names(value: object) -> str | None:
+    """The environments' names: namespaces, so DNS labels; at least one."""
+    names = list(_items(value))
+    if not names:
+        return t("v.environments_empty")
+    for name in names:
+        problem = name_problem(str(name))
+        if problem:
+            return t("v.environment_name", name=brief(name), problem=problem)
+    return None
 
 
 def subdomain_or_empty(value: object) -> str | None:

@@ -64,13 +64,29 @@ def is_model(tp: Any) -> bool:
     return isinstance(tp, type) and dataclasses.is_dataclass(tp)
 
 
+# A section's name in the paths of the keys of a mapping of sections: environments.*.replicas.
+ANY = "*"
+
+
+def sections_of(tp: Any) -> type | None:
+    """The section type of a mapping of named sections (`dict[str, Environment]`), else None."""
+    if typing.get_origin(tp) is dict and is_model(typing.get_args(tp)[1]):
+        section: type = typing.get_args(tp)[1]
+        return section
+    return None
+
+
 def iter_keys(cls: type = Answers, prefix: str = "") -> Iterator[Key]:
-    """Every leaf key in document order, e.g. `name`, ..., `image.repository`, ..."""
+    """Every leaf key in document order, e.g. `name`, ..., `image.repository`, ...; a
+    mapping of sections is a key itself (its names) and has keys under NAME.*."""
     types = hints(cls)
     for f in dataclasses.fields(cls):
         tp = types[f.name]
         if is_model(tp):
             yield from iter_keys(tp, f"{prefix}{f.name}.")
+        elif (section := sections_of(tp)) is not None:
+            yield Key(prefix + f.name, tp, f)
+            yield from iter_keys(section, f"{prefix}{f.name}.{ANY}.")
         else:
             yield Key(prefix + f.name, tp, f)
 
@@ -79,3 +95,17 @@ def iter_keys(cls: type = Answers, prefix: str = "") -> Iterator[Key]:
 def keys() -> dict[str, Key]:
     """Every leaf key by its dotted path."""
     return {k.path: k for k in iter_keys()}
+
+
+def key_for(path: str) -> Key | None:
+    """The key of a concrete path, a section's name standing for ANY
+    (`environments.prod.replicas` is `environments.*.replicas`); None when there is none."""
+    table = keys()
+    if path in table:
+        return table[path]
+    for mapping in (k for k in table.values() if sections_of(k.type) is not None):
+        head = mapping.path + "."
+        if path.startswith(head) and "." in path[len(head):]:
+            rest = path[len(head):].split(".", 1)[1]
+            return table.get(f"{head}{ANY}.{rest}")
+    return None

@@ -14,12 +14,28 @@ class Replace(dict):  # type: ignore[type-arg]
     mapping instead of merging into it, so entries can also be dropped."""
 
 
+class Only(dict):  # type: ignore[type-arg]
+    """Sections named anew (`--set environments=dev,prod`): exactly these, in this order,
+    each keeping what the weaker layers said of it."""
+
+
+def _section(before: Any, over: Any) -> Any:
+    if isinstance(before or {}, Mapping) and isinstance(over or {}, Mapping):
+        return deep_merge(before or {}, over or {})
+    return over
+
+
 def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> Tree:
     """A new tree: `over` wins; mappings merge key by key (`--set config.env.NAME=v` adds
     one variable and keeps the others), except a `Replace`d one."""
     merged: Tree = dict(base)
     for key, value in over.items():
-        if isinstance(value, Replace):
+        if isinstance(value, Only):
+            before = merged.get(key)
+            kept = before if isinstance(before, Mapping) else {}
+            # Still Only: a weaker layer merged under it later must not add names back.
+            merged[key] = Only({name: _section(kept.get(name), section) for name, section in value.items()})
+        elif isinstance(value, Replace):
             merged[key] = dict(value)
         elif isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
             merged[key] = deep_merge(merged[key], value)
@@ -57,7 +73,8 @@ def to_tree(answers: Any) -> Tree:
         elif isinstance(value, tuple):
             out[f.name] = list(value)
         elif isinstance(value, dict):
-            out[f.name] = dict(value)
+            # A mapping of sections (environments) holds dataclasses; a plain one, strings.
+            out[f.name] = {k: to_tree(v) if dataclasses.is_dataclass(v) else v for k, v in value.items()}
         elif value is not None:
             out[f.name] = value
     return out

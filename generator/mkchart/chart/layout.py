@@ -51,6 +51,11 @@ def pod_depth(workload: str) -> int:
     return POD_DEPTH.get(workload, 0)
 
 
+def is_values_file(path: str) -> bool:
+    """values.yaml, or an environment's values-ENV.yaml (merged by structure alike)."""
+    return path == VALUES_YAML or (path.startswith("values-") and path.endswith(".yaml") and "/" not in path)
+
+
 def workload_file(workload: str) -> str:
     """The template of a workload kind: templates/deployment.yaml, templates/cronjob.yaml."""
     return f"templates/{workload}.yaml"

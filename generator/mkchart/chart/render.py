@@ -11,6 +11,7 @@ from typing import Any
 
 from mkchart.answers.model import Answers
 from mkchart.chart.context import chart_context, profile_files
+from mkchart.chart.envfiles import environment_files
 from mkchart.chart.layout import config_copy, pod_depth
 from mkchart.data import skeleton_dir
 
@@ -61,7 +62,17 @@ def render(answers: Answers, config_files: dict[str, bytes] | None = None) -> Re
     rendered = render_templates(_skeleton(), {"cookiecutter": chart_context(answers, list(config_files))})
     for name, content in config_files.items():
         rendered[config_copy(name)] = content
+    for name, text in environment_files(answers, _tojson).items():
+        rendered[name] = text.encode("utf-8")
     return rendered
+
+
+def _tojson(value: Any) -> str:
+    """A value as the skeleton's `tojson` writes it into values.yaml."""
+    from jinja2.utils import htmlsafe_json_dumps
+
+    policies = _environment(skeleton_dir())[0].policies
+    return str(htmlsafe_json_dumps(value, dumps=policies["json.dumps_function"], **policies["json.dumps_kwargs"]))
 
 
 def render_templates(templates: tuple[_Template, ...], context: dict[str, Any]) -> Rendered:
@@ -88,7 +99,10 @@ def cookiecutter_defaults(answers: Answers) -> dict[str, Any]:
     template settings, so plain `cookiecutter --no-input` renders the same chart."""
     settings = json.loads((skeleton_dir() / "cookiecutter.json").read_text(encoding="utf-8"))
     private = {k: v for k, v in settings.items() if k.startswith("_")}
-    return {**chart_context(answers, []), **private}
+    context = chart_context(answers, [])
+    # For plain cookiecutter's post-generation hook, which writes them as mkchart does.
+    context["chart"]["environmentFiles"] = environment_files(answers, _tojson)
+    return {**context, **private}
 
 
 def move_pod_template(text: str, source: str, target: str) -> str:

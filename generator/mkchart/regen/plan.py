@@ -35,9 +35,9 @@ from mkchart.chart.layout import (
     BASE_FILE,
     CONFIG_FILES_DIR,
     SKELETON_FILES,
-    VALUES_YAML,
     config_copy,
     config_name,
+    is_values_file,
     workload_file,
 )
 from mkchart.chart.releases import release_renders
@@ -136,7 +136,7 @@ def _merge(path: str, base: bytes | None, ours: bytes, theirs: bytes) -> tuple[b
         merged = textmerge.merge2(_decode(ours), _decode(theirs))
     else:
         args = (_decode(base), _decode(ours), _decode(theirs))
-        merged = (merge_values(*args) if path == VALUES_YAML else None) or textmerge.merge3(*args)
+        merged = (merge_values(*args) if is_values_file(path) else None) or textmerge.merge3(*args)
     return _encode(merged.text), merged.conflicts
 
 

@@ -1,0 +1,81 @@
+"""values-ENV.yaml, one per environment: only what differs from values.yaml there, each
+value commented like values.yaml's, for `helm upgrade -f values-ENV.yaml`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from mkchart import yamlio
+from mkchart.answers import profiles
+from mkchart.answers.environments import Effective, chart_host, effective, serves
+from mkchart.answers.fit import release_name
+from mkchart.answers.model import Answers
+
+Dumps = Callable[[Any], str]  # a value as a YAML scalar (the skeleton's tojson)
+_Leaf = tuple[Any, str]  # a value and its comment
+
+
+def file_name(environment: str) -> str:
+    return f"values-{environment}.yaml"
+
+
+def _put(tree: dict[str, Any], path: str, leaf: _Leaf) -> None:
+    *parents, last = path.split(".")
+    node = tree
+    for part in parents:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = child
+    node[last] = leaf
+
+
+def _emit(tree: dict[str, Any], dumps: Dumps, indent: str = "") -> list[str]:
+    lines = []
+    for key, node in tree.items():
+        if isinstance(node, dict):
+            lines += [f"{indent}{key}:", *_emit(node, dumps, indent + "  ")]
+        else:
+            value, comment = node
+            lines += [f"{indent}# {comment}", f"{indent}{key}: {dumps(value)}"]
+    return lines
+
+
+def _differences(answers: Answers, env: Effective) -> dict[str, Any]:
+    """The values of `env` that differ from values.yaml's, as a tree of commented leaves."""
+    tree: dict[str, Any] = {}
+    where = f"in {env.name}"
+    if serves(answers) and env.replicas != answers.replicas:
+        _put(tree, "replicaCount", (env.replicas, f"replicaCount is the number of pods {where}."))
+    if env.pull_policy != answers.image.pullPolicy:
+        _put(tree, "image.pullPolicy", (env.pull_policy, f"image.pullPolicy is when the image is pulled {where}."))
+    for bound in ("requests", "limits"):
+        for kind in ("cpu", "memory"):
+            value = getattr(env, bound)[kind]
+            if value != getattr(getattr(answers.resources, bound), kind):
+                _put(tree, f"resources.{bound}.{kind}", (value, f"resources.{bound}.{kind} {where}."))
+    http = profiles.get(answers.serverType).contract.protocol == "http"
+    if serves(answers) and http and env.host != chart_host(answers):
+        _put(tree, "ingress.host", (env.host, f"ingress.host is the host {env.name}'s Ingress answers for "
+                                              "(no two environments share one)."))
+    for path, text in answers.environments[env.name].values.items():
+        _put(tree, path, (yamlio.parse(text, f"environments.{env.name}.values.{path}") if text else "",
+                          f"{path} {where} (environments.{env.name}.values)."))
+    return tree
+
+
+def environment_files(answers: Answers, dumps: Dumps) -> dict[str, str]:
+    """Each environment's values-ENV.yaml, by file name."""
+    files = {}
+    for env in effective(answers):
+        header = [
+            f"# Values for the {env.name} environment (namespace {env.name}): only what differs from values.yaml.",
+            f"#   helm upgrade --install {release_name(answers.name)} ./{answers.name} --namespace {env.name} \\",
+            f"#     --create-namespace -f ./{answers.name}/{file_name(env.name)}",
+            f"# mkchart writes it from the environments.{env.name} answers (change them in .mkchart.yaml or",
+            "# with --set, then run `mkchart regen`); edits made here by hand are kept.",
+        ]
+        body = _emit(_differences(answers, env), dumps)
+        files[file_name(env.name)] = "\n".join([*header, *(["", *body] if body else ["{}"])]) + "\n"
+    return files
