@@ -128,7 +128,9 @@ def test_example_answers_file_is_valid_and_complete() -> None:
 def _leaves(tree: dict, prefix: str = "") -> list[str]:
     out = []
     for key, value in tree.items():
-        if isinstance(value, dict) and key not in ("env", "files"):  # maps of the user's own names
+        if prefix == "environments.":  # a section per environment, named by the user
+            out += [prefix[:-1], *_leaves(value, f"{prefix}*.")]
+        elif isinstance(value, dict) and key not in ("env", "files", "values"):  # maps of the user's own names
             out += _leaves(value, f"{prefix}{key}.")
         else:
             out.append(prefix + key)

@@ -272,7 +272,9 @@ def test_chart_layout_is_the_seeds(make_chart: MakeChart) -> None:
     own = [layout.config_copy(name) for name in ("logging.properties", "server.xml")]  # the profile's
     # A Deployment's chart: no other workload's template, no headless Service, no PDB.
     others = {layout.STATEFULSET, layout.CRONJOB, layout.JOB, layout.SERVICE_HEADLESS, layout.PDB}
-    assert files == sorted([*(set(layout.SKELETON_FILES) - others), layout.ANSWERS_FILE, layout.BASE_FILE, *own])
+    environments = [f"values-{env}.yaml" for env in ("dev", "test", "staging", "prod")]  # the seed's four
+    assert files == sorted([*(set(layout.SKELETON_FILES) - others), layout.ANSWERS_FILE, layout.BASE_FILE, *own,
+                            *environments])
     assert (chart / layout.CHARTS_DIR).is_dir()
     ignored = (chart / layout.HELMIGNORE).read_text().splitlines()
     assert layout.ANSWERS_FILE in ignored and f"{layout.STATE_DIR}/" in ignored

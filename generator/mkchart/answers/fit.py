@@ -64,8 +64,11 @@ def _environment_problems(answers: Answers, profile: profiles.Profile) -> list[A
             for problem in [*rules.across(again), *_workload_problems(again, profile)]:
                 if problem.key in ("replicas", "workload"):
                     problems.append(AnswerError(f"{where}.replicas", problem.rule, problem.hint))
+        given = answers.environments[env.name].resources  # checked where the environment sets any
+        own = any(getattr(getattr(given, bound), kind) for bound in ("requests", "limits")
+                  for kind in ("cpu", "memory"))
         for kind in ("cpu", "memory"):
-            if rules.quantity_value(env.requests[kind]) > rules.quantity_value(env.limits[kind]):
+            if own and rules.quantity_value(env.requests[kind]) > rules.quantity_value(env.limits[kind]):
                 problems.append(AnswerError(f"{where}.resources.requests.{kind}", t(
                     "v.request_over_limit", request=env.requests[kind], limit=env.limits[kind], kind=kind)))
         if answers.ingress.enabled and environments.serves(answers):
