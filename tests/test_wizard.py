@@ -10,6 +10,7 @@ import pytest
 from conftest import Run
 from mkchart import cli, i18n, wizard
 from mkchart.answers.profiles import all_profiles
+from mkchart.answers.tree import Only
 from mkchart.errors import AnswerError, ExitCode
 from mkchart.messages import en, zh
 from mkchart.wizard import QUESTIONS, Session, default, parse, question, show, to_ask
@@ -81,7 +82,12 @@ def test_enter_means_the_shown_default_for_every_question(server_type: str) -> N
             continue
         expected = default(q, s)
         got = parse(q, "", s)
-        assert got == (tuple(expected) if isinstance(expected, list) else expected), q.key
+        if q.key == "environments":  # Enter names them as they are, each keeping its settings
+            assert list(got) == list(expected) and isinstance(got, Only), got
+        elif q.key == "environments.changes":
+            assert (expected, got) == ("", {}), "Enter changes nothing"
+        else:
+            assert got == (tuple(expected) if isinstance(expected, list) else expected), q.key
         assert parse(q, show(q, expected), s) == got, q.key
 
 
@@ -187,7 +193,7 @@ def test_set_answers_are_not_asked(mkchart: Run, tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("at_terminal")
 def test_saying_no_writes_nothing(mkchart: Run, tmp_path: Path) -> None:
-    result = mkchart("new", "book-tomcat-n1", input="\n" * 19 + "n\n")
+    result = mkchart("new", "book-tomcat-n1", input="\n" * 21 + "n\n")
     assert "Write the chart? [y]: " in result.output
     assert result.exit_code == ExitCode.INTERRUPTED
     assert "cancelled; nothing was written" in result.output
@@ -281,3 +287,33 @@ def test_a_secret_typed_as_an_environment_value_is_explained_and_asked_again() -
     resolved = wizard.resolve_asking_again(s, ask=lambda prompt: "LEVEL=info", say=said.append)
     assert resolved.answers.config.env == {"LEVEL": "info"}
     assert any("config.env.DB_PASSWORD: DB_PASSWORD looks like a secret" in line for line in said)
+
+
+def test_environments_are_one_compact_step() -> None:
+    """The names, then what differs, as ENV.KEY=VALUE pairs checked like --set."""
+    from mkchart.wizard import CHANGES, record, resolve_asking_again
+
+    s = session()
+    record(question("environments"), parse(question("environments"), "dev, uat, prod", s), s)
+    record(question(CHANGES), parse(question(CHANGES), "prod.replicas=3, uat.pullPolicy=Always", s), s)
+    answers = resolve_asking_again(s, ask=lambda prompt: pytest.fail(f"asked again: {prompt}"),
+                                   say=lambda line: None).answers
+    assert list(answers.environments) == ["dev", "uat", "prod"]
+    assert answers.environments["dev"].replicas == 1, "dev keeps the seed's one pod"
+    assert (answers.environments["prod"].replicas, answers.environments["uat"].pullPolicy) == (3, "Always")
+    with pytest.raises(AnswerError, match="NAME=VALUE"):
+        parse(question(CHANGES), "prod.replicas", s)
+    with pytest.raises(AnswerError, match=r"environments\.prod\.replicas: must be a whole number"):
+        parse(question(CHANGES), "prod.replicas=many", s)
+
+
+def test_a_refused_environment_change_is_asked_again() -> None:
+    from mkchart.wizard import CHANGES, record, resolve_asking_again
+
+    s = session("book-mysql-m1")
+    record(question(CHANGES), parse(question(CHANGES), "prod.replicas=2", s), s)
+    said: list[str] = []
+    replies = iter(["prod.replicas=1"])
+    answers = resolve_asking_again(s, ask=lambda prompt: next(replies), say=said.append).answers
+    assert any("environments.prod.replicas: mysql runs as one server" in line for line in said), said
+    assert answers.environments["prod"].replicas == 1

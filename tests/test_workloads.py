@@ -475,8 +475,8 @@ def at_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("at_terminal")
 def test_the_session_explains_a_refused_answer_and_asks_again(mkchart: Run, tmp_path: Path) -> None:
-    # book-mysql-m1 asks 20 questions before Replicas; Enter takes each default.
-    result = mkchart("new", "book-mysql-m1", input="\n" * 20 + "2\n" + "\n" * 4)
+    # book-mysql-m1 asks 20 questions before Replicas and 6 after; Enter takes each default.
+    result = mkchart("new", "book-mysql-m1", input="\n" * 20 + "2\n" + "\n" * 6)
     output = result.output
     assert "Replicas (pods) [1]: " in output
     refused = output.index("  ! replicas: mysql runs as one server")

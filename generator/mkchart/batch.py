@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mkchart import yamlio
-from mkchart.answers import profiles
+from mkchart.answers import environments, profiles
 from mkchart.answers.layers import Layers
 from mkchart.answers.resolve import Resolved, as_written, resolve, use_profiles
 from mkchart.chart.layout import ANSWERS_FILE
@@ -146,6 +146,7 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
             for index, raw in enumerate(services)]
     checked = Checked()
     seen: dict[str, int] = {}
+    hosts: dict[tuple[str, str], str] = {}  # (environment, Ingress host) -> the service that has it
     # Every entry checked on its own (its existing chart too) in workers; only names are
     # compared here, by the resolved name: defaults or --set can give several the same one.
     # Checking a new chart's answers is cheaper than sending it to a worker and back; an
@@ -155,17 +156,33 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
     except OSError:  # a folder the system cannot use: each entry's check says why
         rerun = False
     results = parallel_map(_check_entry, jobs) if rerun else map(_check_entry, jobs)
-    for job, (name, entry, problems) in zip(jobs, results, strict=True):
+    for job, (name, entry, found) in zip(jobs, results, strict=True):
         if entry is not None and name in seen:
             checked.refused.append(Refused(job.index, name, (t("b.name_used", name=brief(name), index=seen[name]),)))
             continue
+        problems = found
         if entry is not None:
             seen[entry.name] = job.index
+            problems = (*found, *_hosts_taken(entry, hosts))
         if problems:
             checked.refused.append(Refused(job.index, name, problems))
         elif entry is not None:
             checked.entries.append(entry)
     return checked
+
+
+def _hosts_taken(entry: Entry, hosts: dict[tuple[str, str], str]) -> tuple[str, ...]:
+    """An Ingress host another service of the fleet has in the same environment (the
+    ingress controller would refuse the second); records this entry's hosts."""
+    answers = entry.resolved.answers
+    if not (answers.ingress.enabled and environments.serves(answers)):
+        return ()
+    problems = []
+    for env in environments.effective(answers):
+        other = hosts.setdefault((env.name, env.host), entry.name)
+        if other != entry.name:
+            problems.append(t("b.host_used", host=env.host, env=env.name, other=other))
+    return tuple(problems)
 
 
 @dataclass(frozen=True)

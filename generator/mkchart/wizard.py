@@ -21,17 +21,18 @@ from typing import Any
 from mkchart.answers import fit, profiles
 from mkchart.answers.layers import Layers, layered
 from mkchart.answers.model import SERVICE_WORKLOADS
-from mkchart.answers.resolve import Resolved, check_answer, parse_text, resolve
+from mkchart.answers.resolve import Resolved, check_answer, parse_sets, parse_text, resolve
 from mkchart.answers.schema import keys
 from mkchart.answers.tree import Tree, deep_merge, lookup, put, to_tree
 from mkchart.console import chart_path
-from mkchart.errors import AnswerError, AnswersError, InterruptError, MissingAnswersError
+from mkchart.errors import AnswerError, AnswersError, InterruptError, MissingAnswersError, brief
 from mkchart.i18n import has, t
 from mkchart.inputs import Given, read_config_files, read_config_paths
 from mkchart.new import Plan, plan_chart
 from mkchart.write import check_target
 
 SOURCES = ("env", "args", "files", "secrets", "none")
+CHANGES = "environments.changes"
 SOURCE_KEYS = {"env": "config.env", "args": "config.args", "files": "config.files", "secrets": "secrets.generate"}
 WIDTH = 78  # fits an 80-column terminal
 
@@ -106,7 +107,8 @@ def _has(path: str) -> Applies:
 
 @dataclass(frozen=True)
 class Question:
-    key: str  # the answers key, or `config.sources`, which only steers the follow-ups
+    key: str  # the answers key; `config.sources` only steers the follow-ups, `environments.changes`
+    # takes ENV.KEY=VALUE changes to the environments' answers
     applies: Applies = _always
     shell: bool = False  # the answer is a command line, split as a shell would
 
@@ -145,6 +147,8 @@ QUESTIONS: tuple[Question, ...] = (
     Question("ingress.tlsSecret", _both(_serves, _when("ingress.enabled", True))),
     Question("timezone"),
     Question("replicas", _serves),
+    Question("environments"),
+    Question("environments.changes"),
     Question("resources.requests.cpu"),
     Question("resources.requests.memory"),
     Question("resources.limits.cpu"),
@@ -166,6 +170,8 @@ def is_given(q: Question, session: Session) -> bool:
         return session.name is not None
     if q.key == "config.sources":
         return any(lookup(given, path) is not None for path in SOURCE_KEYS.values())
+    if q.key == CHANGES:
+        return lookup(given, "environments") is not None
     return lookup(given, q.key) is not None
 
 
@@ -192,6 +198,8 @@ def default(q: Question, session: Session) -> Any:
     tree = session.tree()
     if q.key == "config.sources":
         return tuple(s for s, path in SOURCE_KEYS.items() if lookup(tree, path)) or ("none",)
+    if q.key == CHANGES:
+        return ""
     value = lookup(tree, q.key)
     return value if value is not None else keys()[q.key].default()
 
@@ -204,6 +212,8 @@ def show(q: Question, value: Any) -> str:
         return t("w.yes") if value else t("w.no")
     if q.shell:
         return shlex.join(value)
+    if q.key == "environments" and isinstance(value, Mapping):
+        return ",".join(value)  # the names; their settings are changed by the next question
     if isinstance(value, Mapping):
         return ",".join(f"{k}={v}" for k, v in value.items())
     if isinstance(value, list | tuple):
@@ -243,6 +253,8 @@ def parse(q: Question, text: str, session: Session) -> Any:
         return tuple(s for s in picked if s != "none")
     if q.key == "serverType":
         return pick(q.key, text, tuple(profiles.all_profiles()), profiles.type_spellings())
+    if q.key == CHANGES:
+        return _environment_changes(text)
     if choices(q, session):
         return check_answer(q.key, pick(q.key, text, choices(q, session)))
     if keys()[q.key].type is bool:
@@ -260,6 +272,20 @@ def parse(q: Question, text: str, session: Session) -> Any:
     return value
 
 
+def _environment_changes(text: str) -> Tree:
+    """`prod.replicas=3, dev.pullPolicy=Always`: changes to the environments' answers, each
+    read and checked as `--set environments.prod.replicas=3` is; {name: section}."""
+    pairs = [f"environments.{item.strip()}" for item in text.split(",") if item.strip()]
+    for pair in pairs:
+        if "=" not in pair:
+            raise AnswerError(CHANGES, t("e.pairs", item=brief(pair.removeprefix("environments."))))
+    try:
+        changes: Tree = parse_sets(pairs).get("environments", {})
+    except AnswersError as error:
+        raise error.problems[0] from None
+    return changes
+
+
 def _check_files_exist(paths: tuple[str, ...], base: Path) -> None:
     try:
         read_config_paths(paths, base)
@@ -272,6 +298,11 @@ def record(q: Question, value: Any, session: Session) -> None:
         session.name = value
     elif q.key == "config.sources":
         session.sources = value
+    elif q.key == CHANGES:
+        # Into the mapping the session holds (named anew, it is `Only`: it must stay so).
+        target = session.asked.setdefault("environments", {})
+        for name, section in value.items():
+            target[name] = deep_merge(target.get(name) or {}, section)
     else:
         put(session.asked, q.key, value)
 
@@ -321,7 +352,7 @@ def summary_lines(session: Session, answers_tree: Tree) -> list[str]:
     """One line per answer that applies to this chart, whether typed or given."""
     rows = []
     for q in QUESTIONS:
-        if q.key in ("name", "config.sources") or not q.applies(session, answers_tree):
+        if q.key in ("name", "config.sources", CHANGES) or not q.applies(session, answers_tree):
             continue
         value = lookup(answers_tree, q.key)
         shown = t("w.on" if value else "w.off") if isinstance(value, bool) else show(q, value)
@@ -366,6 +397,13 @@ def check_given(session: Session) -> None:
         resolve(session.layers(typed=False), session.source)
 
 
+def _owner(key: str) -> Question | None:
+    """The question to ask again for a refused answer: environments.prod.replicas is a change."""
+    if key.startswith("environments."):
+        return question(CHANGES)
+    return next((q for q in QUESTIONS if key == q.key or key.startswith(q.key + ".")), None)
+
+
 def resolve_asking_again(session: Session, ask: Ask, say: Say) -> Resolved:
     """Resolve the answers; a rule between answers that fails (a request over its limit)
     is explained and its question asked again, as a single bad answer would be."""
@@ -373,8 +411,7 @@ def resolve_asking_again(session: Session, ask: Ask, say: Say) -> Resolved:
         try:
             return resolve(session.layers(), session.source)
         except AnswersError as error:
-            found = [next((q for q in QUESTIONS if p.key == q.key or p.key.startswith(q.key + ".")), None)
-                     for p in error.problems]
+            found = [_owner(p.key) for p in error.problems]
             owners = [q for q in found if q is not None]
             given_tree = session.given()
             if len(owners) < len(found) or any(lookup(given_tree, q.key) is not None for q in owners):
