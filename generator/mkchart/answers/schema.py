@@ -97,14 +97,20 @@ def keys() -> dict[str, Key]:
     return {k.path: k for k in iter_keys()}
 
 
+@cache
+def _section_heads() -> tuple[str, ...]:
+    """The paths of the mappings of sections, each with its '.': ("environments.",)."""
+    return tuple(k.path + "." for k in keys().values() if sections_of(k.type) is not None)
+
+
 def key_for(path: str) -> Key | None:
     """The key of a concrete path, a section's name standing for ANY
     (`environments.prod.replicas` is `environments.*.replicas`); None when there is none."""
     table = keys()
-    if path in table:
-        return table[path]
-    for mapping in (k for k in table.values() if sections_of(k.type) is not None):
-        head = mapping.path + "."
+    found = table.get(path)
+    if found is not None:
+        return found
+    for head in _section_heads():
         if path.startswith(head) and "." in path[len(head):]:
             rest = path[len(head):].split(".", 1)[1]
             return table.get(f"{head}{ANY}.{rest}")

@@ -73,8 +73,25 @@ def to_tree(answers: Any) -> Tree:
         elif isinstance(value, tuple):
             out[f.name] = list(value)
         elif isinstance(value, dict):
-            # A mapping of sections (environments) holds dataclasses; a plain one, strings.
-            out[f.name] = {k: to_tree(v) if dataclasses.is_dataclass(v) else v for k, v in value.items()}
+            # A mapping of sections (environments) holds dataclasses, each kept by what it
+            # changes (a record stays short; the rest is the model's default); a plain one, strings.
+            out[f.name] = {k: _changed(v) if dataclasses.is_dataclass(v) else v for k, v in value.items()}
         elif value is not None:
             out[f.name] = value
+    return out
+
+
+def _changed(section: Any) -> Tree:
+    """A section as a tree of the answers that differ from the model's defaults."""
+    out: Tree = {}
+    for f in dataclasses.fields(section):
+        value = getattr(section, f.name)
+        if dataclasses.is_dataclass(value):
+            inner = _changed(value)
+            if inner:
+                out[f.name] = inner
+            continue
+        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        if value != default:
+            out[f.name] = list(value) if isinstance(value, tuple) else dict(value) if isinstance(value, dict) else value
     return out
