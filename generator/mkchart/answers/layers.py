@@ -8,13 +8,14 @@ others are merged; mappings merge key by key, everything else is replaced whole.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import reduce
 
 from mkchart.answers import profiles
 from mkchart.answers.model import default_environments
 from mkchart.answers.names import NameParts, name_problem, split_name
-from mkchart.answers.tree import Tree, deep_merge, to_tree
+from mkchart.answers.tree import Only, Tree, deep_merge, to_tree
 from mkchart.errors import AnswerError, AnswersError, MissingAnswersError, brief
 from mkchart.i18n import t
 
@@ -49,7 +50,7 @@ class Layers:
     def given(self) -> Tree:
         """The given layers merged, the weakest first."""
         start: Tree = {}
-        merged = reduce(deep_merge, (self.record, self.defaults, self.file, self.prompt, self.set), start)
+        merged = reduce(deep_merge, (_exact(self.record), self.defaults, self.file, self.prompt, self.set), start)
         if self.name is not None:
             merged["name"] = self.name
         return merged
@@ -58,6 +59,13 @@ class Layers:
         """What this run changes on top of a chart's record: every layer above it."""
         return Layers(defaults=self.defaults, file=self.file, prompt=self.prompt, set=self.set,
                       name=self.name).given()
+
+
+def _exact(record: Tree) -> Tree:
+    """A chart's record lists every environment the chart has: exactly those, not the
+    seed's four beside them."""
+    sections = record.get("environments")
+    return {**record, "environments": Only(sections)} if isinstance(sections, Mapping) else record
 
 
 DEFAULT_ENVIRONMENTS = {name: to_tree(env) for name, env in default_environments().items()}

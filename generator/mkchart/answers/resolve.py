@@ -20,7 +20,7 @@ from mkchart.answers.codecs import as_text, codec
 from mkchart.answers.layers import Layers, layered
 from mkchart.answers.model import Answers
 from mkchart.answers.schema import Key, hints, is_model, is_required, key_for, keys, sections_of
-from mkchart.answers.tree import Tree, lookup, put
+from mkchart.answers.tree import Only, Tree, deep_merge, lookup, put
 from mkchart.errors import AnswerError, AnswersError, MissingAnswersError, UsageError, brief, clipped
 from mkchart.i18n import t
 
@@ -228,6 +228,9 @@ def parse_sets(pairs: list[str]) -> Tree:
                 raise AnswerError(key, t("e.unknown_key"), hint)
         except AnswerError as problem:
             problems.append(problem)
+            continue
+        if isinstance(value, Only):  # the names anew, keeping what this command set for them
+            tree = deep_merge(tree, {key: value})
             continue
         put(tree, key, value)
     if problems:

@@ -268,12 +268,42 @@ def pull_policy_or_empty(value: object) -> str | None:
 _VALUES_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_][A-Za-z0-9_.-]*)*")
 
 
+# values.yaml keys an environment answer of its own sets, and checks (replicas of a
+# one-server type, a request within its limit, a host of its own).
+TYPED_VALUES = {"replicaCount": "replicas", "image.pullPolicy": "pullPolicy", "ingress.host": "ingressHost",
+                **{f"resources.{b}.{k}": f"resources.{b}.{k}" for b in ("requests", "limits")
+                   for k in ("cpu", "memory")}}
+
+
 def values_paths(value: object) -> str | None:
-    """Keys of environments.ENV.values: dotted paths into values.yaml (config.env.LOG_LEVEL)."""
-    for key in _items(value):
+    """environments.ENV.values: dotted paths into values.yaml (config.env.LOG_LEVEL), each
+    to a YAML scalar; not a value an environment answer of its own sets and checks."""
+    assert isinstance(value, dict), value
+    for key, text in value.items():
         if not _VALUES_PATH.fullmatch(str(key)) or ".." in str(key) or str(key).endswith("."):
             return t("v.values_path", key=brief(key))
+        if str(key) in TYPED_VALUES:
+            return t("v.values_typed", key=str(key), answer=TYPED_VALUES[str(key)])
+        try:
+            scalar_value(str(text))
+        except ValueError as problem:
+            return t("v.values_value", key=brief(key), problem=str(problem))
     return None
+
+
+def scalar_value(text: str) -> object:
+    """A free value as Helm should get it: true/false, a whole number or null as such,
+    anything else as the text itself (1.10 stays "1.10", not the number 1.1)."""
+    lowered = text.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered in ("null", "~"):
+        return None
+    if re.fullmatch(r"-?[0-9]+", text.strip()):
+        return int(text)
+    if text[:1] in "[{&*!|>'\"%@`" and text:
+        raise ValueError("a free value is one scalar: text, a number, true or false (no list, mapping or YAML syntax)")
+    return text
 
 
 def environment_names(value: object) -> str | None:

@@ -28,7 +28,8 @@ def _section(before: Any, over: Any) -> Any:
 def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> Tree:
     """A new tree: `over` wins; mappings merge key by key (`--set config.env.NAME=v` adds
     one variable and keeps the others), except a `Replace`d one."""
-    merged: Tree = dict(base)
+    # Sections named anew stay so, whatever is merged into them later.
+    merged: Tree = Only(base) if isinstance(base, Only) else dict(base)
     for key, value in over.items():
         if isinstance(value, Only):
             before = merged.get(key)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mkchart import yamlio
 from mkchart.answers import profiles
 from mkchart.answers.environments import Effective, chart_host, effective, serves
 from mkchart.answers.fit import release_name
 from mkchart.answers.model import Answers
+from mkchart.answers.rules import scalar_value
 
 Dumps = Callable[[Any], str]  # a value as a YAML scalar (the skeleton's tojson)
 _Leaf = tuple[Any, str]  # a value and its comment
@@ -46,6 +46,9 @@ def _differences(answers: Answers, env: Effective) -> dict[str, Any]:
     """The values of `env` that differ from values.yaml's, as a tree of commented leaves."""
     tree: dict[str, Any] = {}
     where = f"in {env.name}"
+    # Always there: logs and dashboards tell the environments apart by it, and the file is
+    # a mapping from the start, so regen merges a key added to it by structure.
+    _put(tree, "podLabels.environment", (env.name, f"podLabels.environment labels every pod {where}."))
     if serves(answers) and env.replicas != answers.replicas:
         _put(tree, "replicaCount", (env.replicas, f"replicaCount is the number of pods {where}."))
     if env.pull_policy != answers.image.pullPolicy:
@@ -60,8 +63,7 @@ def _differences(answers: Answers, env: Effective) -> dict[str, Any]:
         _put(tree, "ingress.host", (env.host, f"ingress.host is the host {env.name}'s Ingress answers for "
                                               "(no two environments share one)."))
     for path, text in answers.environments[env.name].values.items():
-        _put(tree, path, (yamlio.parse(text, f"environments.{env.name}.values.{path}") if text else "",
-                          f"{path} {where} (environments.{env.name}.values)."))
+        _put(tree, path, (scalar_value(text), f"{path} {where} (environments.{env.name}.values)."))
     return tree
 
 
@@ -77,5 +79,5 @@ def environment_files(answers: Answers, dumps: Dumps) -> dict[str, str]:
             "# with --set, then run `mkchart regen`); edits made here by hand are kept.",
         ]
         body = _emit(_differences(answers, env), dumps)
-        files[file_name(env.name)] = "\n".join([*header, *(["", *body] if body else ["{}"])]) + "\n"
+        files[file_name(env.name)] = "\n".join([*header, "", *body]) + "\n"
     return files

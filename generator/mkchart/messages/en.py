@@ -118,6 +118,8 @@ MESSAGES: dict[str, str] = {
     "v.ingress_host": "the Ingress needs a host, and '{host}' is not a valid one: set ingress.host, or ingress.domain",
     "v.env_reserved": '{name} is set by the chart itself (TZ comes from timezone, MKCHART_* names are the chart\'s own: config.args, the pod\'s name); use another name',
     "v.host_twice": "{host} is the Ingress host of {other} too; the ingress controller refuses a second Ingress for it",
+    "v.values_typed": "{key} is the environment's own answer {answer}, checked like the chart's: set environments.ENV.{answer} instead",
+    "v.values_value": "{key}: {problem}",
     "v.values_path": "{key} is not a path into values.yaml: names separated by '.', such as config.env.LOG_LEVEL",
     "v.environments_empty": "must name at least one environment, such as dev",
     "v.environment_name": "the environment {name} is also its namespace's name, and {problem}",

@@ -112,6 +112,8 @@ MESSAGES: dict[str, str] = {
     "v.ingress_host": "Ingress 需要主机名，而 '{host}' 无效：请设置 ingress.host 或 ingress.domain",
     "v.env_reserved": '{name} 由 chart 自己设置（TZ 来自 timezone，MKCHART_* 是 chart 自用的名称：config.args、Pod 的名称）；请换一个名字',
     "v.host_twice": "{host} 也是 {other} 的 Ingress 主机名；ingress 控制器会拒绝第二个同名的 Ingress",
+    "v.values_typed": "{key} 是环境自己的回答 {answer}，与 chart 的回答一样会被检查：请改用 environments.ENV.{answer}",
+    "v.values_value": "{key}：{problem}",
     "v.values_path": "{key} 不是 values.yaml 中的路径：用 '.' 分隔的名称，例如 config.env.LOG_LEVEL",
     "v.environments_empty": "至少要有一个环境，例如 dev",
     "v.environment_name": "环境 {name} 也是其命名空间的名称，而它{problem}",
