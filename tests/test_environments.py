@@ -385,12 +385,12 @@ def test_regen_keeps_hand_edits_in_values_prod(mkchart: Run, make_chart: MakeCha
 
 
 def test_regen_keeps_a_key_added_to_an_empty_values_prod(mkchart: Run, make_chart: MakeChart) -> None:
-    """A chart whose prod differs in nothing has a values-prod.yaml of `{}`: the user's
-    first key replaces it, and a later answer for prod is added beside it."""
+    """A chart whose prod differs in nothing has a values-prod.yaml with the environment's
+    pod label only: a key the user adds stays, and a later answer for prod is added beside it."""
     chart = make_chart("book-tomcat-n1")
     prod = values_file(chart, "prod")
-    assert env_values(chart, "prod") == {}
-    edit_file(prod, "\n{}\n", "\npodAnnotations:\n  team.example.com/owner: book\n")
+    assert env_values(chart, "prod") == {"podLabels": {"environment": "prod"}}
+    prod.write_text(prod.read_text() + "podAnnotations:\n  team.example.com/owner: book\n")
 
     regen_ok(mkchart, chart, "environments.prod.replicas=4")
     assert "podAnnotations:\n  team.example.com/owner: book\n" in prod.read_text()
@@ -446,8 +446,8 @@ REFUSALS = {
                            {"environments": {"dev": {"values": {"config..x": "1"}}}}, r"environments\.dev\.values",
                            "not a path into values.yaml"),
     "values-yaml": Refusal("book-nginx-n1", ("environments.dev.values.x=[a",),
-                           {"environments": {"dev": {"values": {"x": "[a"}}}}, r"environments\.dev\.values\.x",
-                           "not valid YAML"),
+                           {"environments": {"dev": {"values": {"x": "[a"}}}}, r"environments\.dev\.values",
+                           "'x': a free value is one scalar"),
 }
 
 
@@ -500,12 +500,13 @@ def blank_environment(**given: Any) -> dict[str, Any]:
 def test_the_record_keeps_the_environment_answers_and_a_regen_is_a_no_op(mkchart: Run,
                                                                          make_chart: MakeChart) -> None:
     chart = make_chart("book-tomcat-n1", *SETS)
+    # Each environment is recorded by what it changes; the rest is the model's default.
     assert record(chart)["environments"] == {
-        "dev": blank_environment(replicas=2, pullPolicy="Always",
-                                 values={"config.env.LOG_LEVEL": "debug", "podAntiAffinity": "hard"}),
-        "test": blank_environment(replicas=1),
-        "staging": blank_environment(ingressHost="staging-book.example.org"),
-        "prod": blank_environment(replicas=5, resources={"requests": {"cpu": "500m"}, "limits": {"memory": "2Gi"}}),
+        "dev": {"replicas": 2, "pullPolicy": "Always",
+                "values": {"config.env.LOG_LEVEL": "debug", "podAntiAffinity": "hard"}},
+        "test": {"replicas": 1},
+        "staging": {"ingressHost": "staging-book.example.org"},
+        "prod": {"replicas": 5, "resources": {"requests": {"cpu": "500m"}, "limits": {"memory": "2Gi"}}},
     }
     before = snapshot_with_mtimes(chart)
     assert_up_to_date(mkchart, chart)
