@@ -29,7 +29,7 @@ import pytest
 import typer.main
 
 from conftest import REPO, Run, resolve
-from mkchart.answers.schema import iter_keys
+from mkchart.answers.schema import iter_keys, sections_of
 from mkchart.answers.tree import to_tree
 from mkchart.errors import ExitCode
 
@@ -72,6 +72,8 @@ def _default(path: str) -> str:
         node = node.get(part) if isinstance(node, dict) else None
     if node in (None, "", [], {}):
         return "—"
+    if isinstance(node, dict) and all(isinstance(section, dict) for section in node.values()):
+        return f"`{', '.join(node)}`"  # named sections (environments): their names
     return f"`{node}`"
 
 
@@ -79,12 +81,14 @@ def _keys_table() -> str:
     rows = ["| key | type | book-tomcat-n1 default | what it is |", "| --- | --- | --- | --- |"]
     for key in iter_keys():
         kind = {str: "string", int: "integer", bool: "boolean"}.get(key.type)
-        if kind is None:
+        if sections_of(key.type) is not None:
+            kind = "list of names, or map of names to their answers"
+        elif kind is None:
             text = str(key.type)
             kind = "list of strings" if "tuple" in text else "map of strings" if "dict" in text else "integer or empty"
         doc = key.doc
         if key.choices:
-            doc += " One of: " + ", ".join(f"`{c}`" for c in key.choices) + "."
+            doc += " One of: " + ", ".join(f"`{c}`" if c else '`""`' for c in key.choices) + "."
         rows.append(f"| `{key.path}` | {kind} | {_default(key.path)} | {doc} |")
     return "\n".join(rows)
 
