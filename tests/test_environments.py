@@ -483,20 +483,6 @@ def test_bad_environment_answers_are_refused(case: str, path: str, mkchart: Run,
 # --- 6. the record, and a regen with no change -------------------------------------------------------
 
 
-def blank_environment(**given: Any) -> dict[str, Any]:
-    """An environment as the record writes it: every answer, empty unless given."""
-    quantities = {"cpu": "", "memory": ""}
-    found: dict[str, Any] = {"resources": {"requests": dict(quantities), "limits": dict(quantities)},
-                             "ingressHost": "", "pullPolicy": "", "values": {}}
-    for key, value in given.items():
-        if key == "resources":
-            for bound, set_there in value.items():
-                found["resources"][bound].update(set_there)
-        else:
-            found[key] = value
-    return found
-
-
 def test_the_record_keeps_the_environment_answers_and_a_regen_is_a_no_op(mkchart: Run,
                                                                          make_chart: MakeChart) -> None:
     chart = make_chart("book-tomcat-n1", *SETS)

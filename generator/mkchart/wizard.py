@@ -57,6 +57,7 @@ class Session:
     files_confine: Path | None = None  # see inputs.Given
     asked: Tree = field(default_factory=dict)  # the prompt layer
     sources: tuple[str, ...] = ()  # the config sources chosen in this session
+    changes: Tree = field(default_factory=dict)  # the environments' changes typed (the latest answer)
 
     @classmethod
     def from_given(cls, given: Given) -> Session:
@@ -71,7 +72,10 @@ class Session:
     def layers(self, typed: bool = True) -> Layers:
         """The session's layers: the given ones, and (with `typed`) the answers typed so
         far, which only fill keys that --set left open."""
-        return Layers(file=self.file_layer, prompt=self.asked if typed else {}, set=self.set_layer, name=self.name)
+        prompt = self.asked
+        if self.changes:  # on top of the environments named in this session, if any
+            prompt = deep_merge(prompt, {"environments": self.changes})
+        return Layers(file=self.file_layer, prompt=prompt if typed else {}, set=self.set_layer, name=self.name)
 
     def tree(self) -> Tree:
         return layered(self.layers(), self.source)[0]
@@ -299,10 +303,8 @@ def record(q: Question, value: Any, session: Session) -> None:
     elif q.key == "config.sources":
         session.sources = value
     elif q.key == CHANGES:
-        # Into the mapping the session holds (named anew, it is `Only`: it must stay so).
-        target = session.asked.setdefault("environments", {})
-        for name, section in value.items():
-            target[name] = deep_merge(target.get(name) or {}, section)
+        # The latest answer replaces the one before (asked again, Enter drops a refused change).
+        session.changes = value
     else:
         put(session.asked, q.key, value)
 
