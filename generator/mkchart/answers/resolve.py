@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -86,31 +87,53 @@ def check_answer(path: str, raw: Any) -> Any:
     return _leaf(found, raw)
 
 
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    type: Any
+    kind: str  # "model" (a section), "sections" (a mapping of named ones) or "leaf"
+    required: bool
+
+
+@functools.cache
+def _shape(cls: type) -> tuple[tuple[_Field, ...], frozenset[str], Any]:
+    """`cls`'s fields as `_build` reads them, their names, and the instance all defaults
+    make (None when a field is required): worked out once per class, since every answers
+    tree builds each section, and every environment its own."""
+    types = hints(cls)
+    fields = tuple(_Field(f.name, types[f.name], "model" if is_model(types[f.name]) else
+                          "sections" if sections_of(types[f.name]) is not None else "leaf", is_required(f))
+                   for f in dataclasses.fields(cls))
+    blank = None if any(f.required or (f.kind == "model" and _shape(f.type)[2] is None) for f in fields) else cls()
+    return fields, frozenset(f.name for f in fields), blank
+
+
 def _build(cls: type, raw: Mapping[str, Any], prefix: str, problems: list[AnswerError], missing: list[str]) -> Any:
     """`cls` from a raw mapping; None (with the problems and missing keys noted) when it cannot be."""
-    types = hints(cls)
-    known = [f.name for f in dataclasses.fields(cls)]
-    problems += [_unknown_key(f"{prefix}{key}", known) for key in raw if key not in known]
+    fields, known, blank = _shape(cls)
+    if not raw and blank is not None:
+        return blank  # frozen: every empty section can be the same instance
+    problems += [_unknown_key(f"{prefix}{key}", sorted(known, key=[f.name for f in fields].index))
+                 for key in raw if key not in known]
     values: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
+    for f in fields:
         path = prefix + f.name
-        tp = types[f.name]
-        if is_model(tp):
+        if f.kind == "model":
             section = raw.get(f.name, {})
             if not isinstance(section, Mapping):
                 problems.append(AnswerError(path, t("e.mapping", value=brief(section))))
                 continue
-            values[f.name] = _build(tp, section, path + ".", problems, missing)
-        elif f.name in raw and sections_of(tp) is not None:
-            values[f.name] = _sections(tp, raw[f.name], path, problems, missing)
+            values[f.name] = _build(f.type, section, path + ".", problems, missing)
+        elif f.name in raw and f.kind == "sections":
+            values[f.name] = _sections(f.type, raw[f.name], path, problems, missing)
         elif f.name in raw:
             try:
                 values[f.name] = _leaf(key_for(path) or keys()[path], raw[f.name], path)
             except AnswerError as problem:
                 problems.append(problem)
-        elif is_required(f):
+        elif f.required:
             missing.append(path)
-    if any(f.name not in values and is_required(f) for f in dataclasses.fields(cls)):
+    if any(f.name not in values and f.required for f in fields):
         return None
     return cls(**values)
 
