@@ -403,6 +403,7 @@ MESSAGES: dict[str, str] = {
     'b.profiles': '{path}: defaults.profiles must be a folder, or a list of folders, of server-type profiles',
     'b.profiles.hint': "write it as profiles: [team-profiles], relative to the services file's folder",
     'm.1_2': 'persistence.subPath is new and set to "": the data stays at the claim\'s root, where this chart keeps it (new mysql charts use the folder data)',
+    "r.note.values_yours": "yours from before mkchart wrote it: kept as it is, and merged as your edit from now on",
     "r.note.moved": "the edits of {old}, carried here",
     "r.note.moved_to": "replaced by {new}, with its edits",
     "r.note.second_workload": "another workload's template, edited: Helm would run both; carry your edits into {new} and delete this file",

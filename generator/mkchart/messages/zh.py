@@ -397,6 +397,7 @@ MESSAGES: dict[str, str] = {
     'b.profiles': '{path}：defaults.profiles 必须是服务类型配置目录，或目录列表',
     'b.profiles.hint': '写成 profiles: [team-profiles]，相对于服务文件所在目录',
     'm.1_2': '新增 persistence.subPath，设为 ""：数据仍在存储卷根目录，即本 chart 一直存放的位置（新的 mysql chart 使用 data 目录）',
+    "r.note.values_yours": "在 mkchart 生成它之前就由你编写：原样保留，今后按你的修改合并",
     "r.note.moved": "{old} 的修改，已带到这里",
     "r.note.moved_to": "已由 {new} 取代，修改已随之带过去",
     "r.note.second_workload": "另一种工作负载的模板，且被修改过：Helm 会同时运行两者；请把修改移到 {new} 并删除此文件",

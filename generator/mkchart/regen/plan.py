@@ -35,6 +35,7 @@ from mkchart.chart.layout import (
     BASE_FILE,
     CONFIG_FILES_DIR,
     SKELETON_FILES,
+    VALUES_YAML,
     config_copy,
     config_name,
     is_values_file,
@@ -153,6 +154,10 @@ def decide_file(path: str, disk: bytes | None, base: bytes | None, theirs: bytes
             return FileChange(path, Action.KEEP, None, None, t("r.note.deleted" if deleted else "r.note.missing"))
         return FileChange(path, Action.CREATE, None, theirs)
     touched = written is None or record.sha256(disk) != written
+    if theirs is not None and written is None and disk != theirs and is_values_file(path) and path != VALUES_YAML:
+        # A values-ENV.yaml the user wrote before mkchart wrote one (the docs said to): it
+        # stays as it is; from now on it counts as an edit of mkchart's, merged as such.
+        return FileChange(path, Action.KEEP, disk, disk, t("r.note.values_yours"))
     if theirs is None:
         if touched:
             return FileChange(path, Action.KEEP, disk, disk, t("r.note.kept_edited"))
