@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("record", "basefile", "migrations", "inputs", "write"),  # the chart's record and base, inputs, writing
     ("new",),  # a new chart
     ("regen",),  # an existing chart
-    ("batch", "helm"),  # many charts; lint and package
+    ("batch", "helm", "namespaces"),  # many charts; lint and package; the fleet's namespaces
     ("console",),  # words on the terminal
     ("wizard",),  # a person at a terminal
     ("cli", "__main__"),  # the command line

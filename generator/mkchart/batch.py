@@ -225,7 +225,8 @@ def _refused_outcome(item: Refused) -> ChartOutcome:
     return ChartOutcome(item.name or f"services[{item.index}]", "", Status.REFUSED, errors=list(item.problems))
 
 
-def _invalid(path: Path, refused: list[Refused]) -> BatchError:
+def invalid_error(path: Path, refused: list[Refused]) -> BatchError:
+    """The error that lists every refused entry of the services file at PATH."""
     lines = [t("b.invalid", path=path, count=len(refused))]
     for item in refused:
         lines += [f"  {item.label}: {problem}".replace("\n", "\n    ") for problem in item.problems]
@@ -279,7 +280,7 @@ def run_batch(services: Path, output_dir: Path, set_layer: Mapping[str, Any] | N
     set_layer = set_layer or {}
     checked = check_services(services, set_layer, output_dir)
     if checked.refused and not keep_going:
-        raise _invalid(services, checked.refused)
+        raise invalid_error(services, checked.refused)
     outcomes: dict[int, ChartOutcome] = {item.index: _refused_outcome(item) for item in checked.refused}
     if progress:
         progress.start(len(checked.entries))

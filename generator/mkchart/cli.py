@@ -34,7 +34,7 @@ app = typer.Typer(
 )
 
 
-COMMANDS = ("new", "regen", "batch", "package", "lint")
+COMMANDS = ("new", "regen", "batch", "namespaces", "package", "lint")
 
 
 def _say(message: str) -> None:
@@ -206,7 +206,7 @@ def new(
 
 CheckOpt = Annotated[bool, typer.Option(
     "--check", envvar="MKCHART_CHECK",
-    help="Change nothing; exit 1 with a diff when the chart is not what regen would make.")]
+    help="Change nothing; exit 1 with a diff when the chart is not what this command would make.")]
 DryRun = Annotated[bool, typer.Option(
     "--dry-run", envvar="MKCHART_DRY_RUN", help="Show what would change, file by file, with the diff; write nothing.")]
 
@@ -295,6 +295,59 @@ def batch(
         tally = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
         console.line(t("b.summary", total=len(outcomes), counts=tally))
         finish(console, RunReport("batch", exitCode=exit_code(outcomes), charts=outcomes))
+
+
+NamespacesName = Annotated[str, typer.Option(
+    "--name", envvar="MKCHART_NAMESPACES_NAME", metavar="NAME",
+    help="Name of the namespaces chart: its folder in --output-dir and its release name.")]
+Headroom = Annotated[int | None, typer.Option(
+    "--headroom", envvar="MKCHART_HEADROOM", metavar="PERCENT",
+    help="Room in each quota above the fleet's figures, in percent (default: the chart's last, else 25).")]
+
+
+@app.command()
+def namespaces(
+    services: Annotated[Path, typer.Argument(
+        dir_okay=False, help="The services file of `mkchart batch`: `defaults:` and `services:`.")],
+    output_dir: OutputDir = Path("."),
+    name: NamespacesName = "namespaces",
+    headroom: Headroom = None,
+    set_: SetOpt = None,
+    check: CheckOpt = False,
+    profiles: ProfilesOpt = None,
+    output: Output = "text",
+    quiet: Quiet = False,
+    lang: Lang = None,
+) -> None:
+    """Write the chart of the fleet's namespaces: for each environment a Namespace (Pod Security
+    labels), a ResourceQuota sized from the services, a LimitRange and NetworkPolicies.
+
+    A cluster administrator installs it once; run the command again when the fleet changes: the
+    chart is updated, keeping your edits (docs/namespaces.md).
+    """
+    console = Console("namespaces", output, quiet, lang)
+    with user_errors(console):
+        from mkchart.answers.resolve import parse_sets
+        from mkchart.console import chart_path, install_steps
+        from mkchart.namespaces.bootstrap import Request, run
+        from mkchart.namespaces.report import build
+
+        use_profiles(profiles)
+        request = Request(services, output_dir, name, headroom, parse_sets(list(set_ or ())), check)
+        plan = run(request)
+        report = build(plan, request)
+        for note in plan.notes:
+            console.note(f"mkchart: {t('e.note')}: {note}")
+        for line in report.lines:
+            console.line(line)
+        for warning in plan.warnings:  # after the figures they speak of
+            console.error(f"mkchart: {t('e.warning')}: {warning}")
+        for error in report.errors:
+            console.error(error)
+        if plan.created and not check:
+            for line in install_steps(name, chart_path(plan.chart)):
+                console.line(line)
+        finish(console, RunReport("namespaces", exitCode=report.code, charts=[plan.outcome(written=not check)]))
 
 
 @app.command()

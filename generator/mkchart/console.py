@@ -104,6 +104,12 @@ def next_steps(name: str, chart: str, environments: tuple[str, ...]) -> list[str
     return lines
 
 
+def install_steps(name: str, chart: str) -> list[str]:
+    """What to do with the namespaces chart: lint it, install it once (a release of its own)."""
+    return [t("w.next"), f"  {t('w.next_lint')}", f"    helm lint --strict {chart}", f"  {t('n.next_install')}",
+            f"    helm upgrade --install {name} {chart}"]
+
+
 def chart_path(target: Path) -> str:
     """The chart folder as helm should be given it: ./NAME, never a bare NAME that helm
     could take for a repository chart."""

@@ -31,6 +31,11 @@ def profiles_dir() -> Path:
     return data_dir("templates") / "profiles"
 
 
+def namespaces_chart_dir() -> Path:
+    """The templates of `mkchart namespaces`' chart, copied into it as they are."""
+    return data_dir("templates") / "namespaces"
+
+
 def skeleton_project_dir() -> Path:
     """The chart template itself, `chart-skeleton/[[cookiecutter.name]]`."""
     (project,) = [p for p in skeleton_dir().iterdir() if p.is_dir() and "cookiecutter" in p.name]

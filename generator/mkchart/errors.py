@@ -198,6 +198,12 @@ class BatchError(MkchartError):
         self.outcomes = outcomes
 
 
+class NamespacesError(MkchartError):
+    """Raised by `mkchart namespaces` for a bad --headroom or --name, an output folder that
+    is not a namespaces chart mkchart wrote, or a service's values that hold no figure it
+    can add up (a resource that is no quantity); nothing is written."""
+
+
 class HelmMissingError(MkchartError):
     """Raised when lint or package needs the Helm engine and helm-python-sdk is not installed."""
 

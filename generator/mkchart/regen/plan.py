@@ -84,14 +84,19 @@ class FileChange:
     note: str = ""
 
 
-@dataclass
-class RegenPlan:
+class ChangeSet:
+    """What a plan of file changes tells (a chart's regen, the namespaces chart's update):
+    its writes, its conflicts and its outcome."""
+
     chart: Path
-    answers: Answers
     files: list[FileChange]
-    notes: list[str] = field(default_factory=list)
-    leftovers: list[str] = field(default_factory=list)  # what an interrupted regen left
-    warnings: list[str] = field(default_factory=list)  # what the user must do by hand
+    notes: list[str]
+    warnings: list[str]  # what the user must do by hand
+
+    @property
+    def name(self) -> str:
+        """The chart's name, as outcomes and summaries name it."""
+        raise NotImplementedError
 
     @property
     def writes(self) -> dict[str, bytes | None]:
@@ -114,11 +119,25 @@ class RegenPlan:
         else:
             status = Status.UPDATED if written else Status.DRIFT
         return ChartOutcome(
-            name=self.answers.name, path=str(self.chart), status=status,
+            name=self.name, path=str(self.chart), status=status,
             written=sorted(self.writes) if written else [], pending=[] if written else sorted(self.writes),
             merged=[c.path for c in self.files if c.action == Action.MERGE],
             conflicts=list(self.conflicts), notes=list(self.notes), warnings=list(self.warnings),
         )
+
+
+@dataclass
+class RegenPlan(ChangeSet):
+    chart: Path
+    answers: Answers
+    files: list[FileChange]
+    notes: list[str] = field(default_factory=list)
+    leftovers: list[str] = field(default_factory=list)  # what an interrupted regen left
+    warnings: list[str] = field(default_factory=list)  # what the user must do by hand
+
+    @property
+    def name(self) -> str:
+        return self.answers.name
 
 
 # --- one file ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import difflib
 from collections import Counter
 
 from mkchart.i18n import t
-from mkchart.regen.plan import Action, RegenPlan
+from mkchart.regen.plan import Action, ChangeSet
 
 
 def _text(content: bytes | None) -> list[str]:
@@ -23,7 +23,7 @@ def _binary(content: bytes | None) -> bool:
     return content is not None and b"\0" in content[:8000]
 
 
-def unified_diff(plan: RegenPlan) -> str:
+def unified_diff(plan: ChangeSet) -> str:
     """The diff from the chart on disk to what regen writes, git-style paths."""
     chunks = []
     for change in plan.files:
@@ -40,13 +40,13 @@ def unified_diff(plan: RegenPlan) -> str:
     return "".join(chunks)
 
 
-def change_lines(plan: RegenPlan, everything: bool = False) -> list[str]:
+def change_lines(plan: ChangeSet, everything: bool = False) -> list[str]:
     """`  update  values.yaml` lines: the files regen changes (or, with everything, all)."""
     return [f"  {c.action:<9} {c.path}" + (f"  ({c.note})" if c.note else "")
             for c in plan.files if everything or c.action != Action.UNCHANGED]
 
 
-def summary_line(plan: RegenPlan, written: bool = False) -> str:
+def summary_line(plan: ChangeSet, written: bool = False) -> str:
     """`NAME: 2 file(s) to change (12 unchanged, 2 update)`; with `written`, once applied."""
     counts = Counter(c.action for c in plan.files)
     parts = ", ".join(f"{n} {action}" for action, n in sorted(counts.items()))
@@ -57,4 +57,4 @@ def summary_line(plan: RegenPlan, written: bool = False) -> str:
         state = t("r.changed", count=count) if written else t("r.to_change", count=count)
         if plan.conflicts:
             state += t("r.with_conflicts", count=len(plan.conflicts))
-    return t("r.summary", name=plan.answers.name, state=state, counts=parts)
+    return t("r.summary", name=plan.name, state=state, counts=parts)
