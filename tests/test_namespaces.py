@@ -75,8 +75,7 @@ services:
   - name: shop-nodejs-web1
     image: {repository: harbor.example.com/shop/web, tag: "3.2.0"}
     ingress: {enabled: true}
-    environments:
-      dev: {values: {timezone.fromHost: "true"}}
+    timezoneFromHost: true
   - name: shop-tomcat-n1
     ingress: {enabled: true}
   - name: shop-springboot-order1
@@ -137,10 +136,10 @@ def test_twenty_services_give_four_namespaces_that_pass_the_real_engine(fleet: F
     assert kinds == {"Namespace": 4, "ResourceQuota": 4, "LimitRange": 4, "NetworkPolicy": 4 * 5}
     namespaces = {o["metadata"]["name"]: o["metadata"] for o in by_kind(fleet.objects, "Namespace")}
     assert sorted(namespaces) == sorted(ENVIRONMENTS)
-    for name, metadata in namespaces.items():
+    for metadata in namespaces.values():
         labels = metadata["labels"]
-        # shop-nodejs-web1 mounts the node's time zone file (hostPath) in dev only.
-        assert labels["pod-security.kubernetes.io/enforce"] == ("privileged" if name == "dev" else "restricted")
+        # shop-nodejs-web1 mounts the node's time zone file (hostPath), in every environment.
+        assert labels["pod-security.kubernetes.io/enforce"] == "privileged"
         assert labels["pod-security.kubernetes.io/warn"] == labels["pod-security.kubernetes.io/audit"] == "restricted"
         assert labels["pod-security.kubernetes.io/enforce-version"] == "latest"
         assert metadata["annotations"]["helm.sh/resource-policy"] == "keep"

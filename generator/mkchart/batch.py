@@ -146,7 +146,7 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
             for index, raw in enumerate(services)]
     checked = Checked()
     seen: dict[str, int] = {}
-    hosts: dict[tuple[str, str], str] = {}  # (environment, Ingress host) -> the service that has it
+    hosts: dict[str, tuple[str, str]] = {}  # an Ingress host -> the service and environment that have it
     # Every entry checked on its own (its existing chart too) in workers; only names are
     # compared here, by the resolved name: defaults or --set can give several the same one.
     # Checking a new chart's answers is cheaper than sending it to a worker and back; an
@@ -171,17 +171,18 @@ def check_services(path: Path, set_layer: Mapping[str, Any] | None = None,
     return checked
 
 
-def _hosts_taken(entry: Entry, hosts: dict[tuple[str, str], str]) -> tuple[str, ...]:
-    """An Ingress host another service of the fleet has in the same environment (the
-    ingress controller would refuse the second); records this entry's hosts."""
+def _hosts_taken(entry: Entry, hosts: dict[str, tuple[str, str]]) -> tuple[str, ...]:
+    """An Ingress host another service of the fleet has, in any environment: they share
+    one cluster, and its ingress controller refuses a second Ingress for a host. Records
+    this entry's hosts."""
     answers = entry.resolved.answers
     if not (answers.ingress.enabled and environments.serves(answers)):
         return ()
     problems = []
     for env in environments.effective(answers):
-        other = hosts.setdefault((env.name, env.host), entry.name)
+        other, where = hosts.setdefault(env.host, (entry.name, env.name))
         if other != entry.name:
-            problems.append(t("b.host_used", host=env.host, env=env.name, other=other))
+            problems.append(t("b.host_used", host=env.host, env=env.name, other=f"{other} ({where})"))
     return tuple(problems)
 
 

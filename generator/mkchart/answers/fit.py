@@ -59,7 +59,7 @@ def _environment_problems(answers: Answers, profile: profiles.Profile) -> list[A
     hosts: dict[str, str] = {}
     for env in environments.effective(answers):
         where = f"environments.{env.name}"
-        if environments.serves(answers) and env.replicas != answers.replicas:
+        if env.replicas != answers.replicas:  # a task's too: it runs one pod per run
             again = replace(answers, replicas=env.replicas)
             for problem in [*rules.across(again), *_workload_problems(again, profile)]:
                 if problem.key in ("replicas", "workload"):

@@ -20,7 +20,7 @@ from mkchart.answers import fit, profiles, rules
 from mkchart.answers.codecs import as_text, codec
 from mkchart.answers.layers import Layers, layered
 from mkchart.answers.model import Answers
-from mkchart.answers.schema import Key, hints, is_model, is_required, key_for, keys, sections_of
+from mkchart.answers.schema import ANY, Key, hints, is_model, is_required, key_for, keys, sections_of
 from mkchart.answers.tree import Only, Tree, deep_merge, lookup, put
 from mkchart.errors import AnswerError, AnswersError, MissingAnswersError, UsageError, brief, clipped
 from mkchart.i18n import t
@@ -247,7 +247,7 @@ def parse_sets(pairs: list[str]) -> Tree:
                 continue
             else:
                 close = difflib.get_close_matches(key, sorted(table), n=1)
-                hint = t("e.did_you_mean", close=close[0]) if close else t("e.keys_doc")
+                hint = t("e.did_you_mean", close=close[0].replace(f".{ANY}.", ".ENV.")) if close else t("e.keys_doc")
                 raise AnswerError(key, t("e.unknown_key"), hint)
         except AnswerError as problem:
             problems.append(problem)

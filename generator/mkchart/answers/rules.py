@@ -275,15 +275,31 @@ TYPED_VALUES = {"replicaCount": "replicas", "image.pullPolicy": "pullPolicy", "i
                    for k in ("cpu", "memory")}}
 
 
+# values.yaml keys a free value must not change: the pods' security (the restricted Pod
+# Security Standard the namespace enforces), switches a fleet check reads from the answers
+# (an Ingress per environment would pass the host check by), and mappings a scalar would
+# replace whole.
+_GUARDED = ("podSecurityContext", "securityContext", "serviceAccount.automount", "timezone.fromHost",
+            "ingress.enabled", "persistence.enabled")
+_MAPPINGS = ("image", "resources", "resources.requests", "resources.limits", "config", "config.env", "persistence",
+             "ingress", "service", "podLabels", "podAnnotations", "livenessProbe", "readinessProbe", "startupProbe",
+             "job", "statefulset", "ensemble", "memoryBudget", "password", "timezone", "serviceAccount", "test")
+
+
 def values_paths(value: object) -> str | None:
     """environments.ENV.values: dotted paths into values.yaml (config.env.LOG_LEVEL), each
-    to a YAML scalar; not a value an environment answer of its own sets and checks."""
+    to a YAML scalar; not a value an environment answer of its own sets and checks, nor
+    one that would take the pods' security or a mapping of values.yaml away."""
     assert isinstance(value, dict), value
     for key, text in value.items():
         if not _VALUES_PATH.fullmatch(str(key)) or ".." in str(key) or str(key).endswith("."):
             return t("v.values_path", key=brief(key))
         if str(key) in TYPED_VALUES:
             return t("v.values_typed", key=str(key), answer=TYPED_VALUES[str(key)])
+        if any(str(key) == guarded or str(key).startswith(guarded + ".") for guarded in _GUARDED):
+            return t("v.values_guarded", key=str(key))
+        if str(key) in _MAPPINGS:
+            return t("v.values_mapping", key=str(key))
         try:
             scalar_value(str(text))
         except ValueError as problem:
@@ -315,6 +331,9 @@ def environment_names(value: object) -> str | None:
         problem = name_problem(str(name))
         if problem:
             return t("v.environment_name", name=brief(name), problem=problem)
+        if str(name) == "default" or str(name).startswith("kube-"):
+            # The cluster's own: a quota or a default-deny policy there stops the cluster.
+            return t("v.environment_reserved", name=str(name))
     return None
 
 

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from mkchart import basefile, record
+from mkchart import basefile, record, yamlio
 from mkchart.answers.layers import Layers
 from mkchart.answers.model import WORKLOADS, Answers
 from mkchart.answers.rebase import rebase
@@ -43,6 +44,7 @@ from mkchart.chart.layout import (
 )
 from mkchart.chart.releases import release_renders
 from mkchart.chart.render import Rendered, move_pod_template, render
+from mkchart.errors import MkchartError
 from mkchart.i18n import t
 from mkchart.inputs import Given, Inputs, read_chart_copies, read_config_files, read_inputs
 from mkchart.new import recorded_answers
@@ -160,6 +162,22 @@ def _merge(path: str, base: bytes | None, ours: bytes, theirs: bytes) -> tuple[b
     return _encode(merged.text), merged.conflicts
 
 
+def _leaves(tree: Any, prefix: str = "") -> set[str]:
+    if not isinstance(tree, dict):
+        return {prefix.rstrip(".")} if prefix else set()
+    return {leaf for key, value in tree.items() for leaf in _leaves(value, f"{prefix}{key}.")}
+
+
+def _missing_values(disk: bytes, theirs: bytes) -> list[str]:
+    """The values mkchart's values-ENV.yaml sets that the user's own lacks (its host, its
+    pod label): said, since an environment without its own host collides with another's."""
+    try:
+        mine, yours = yamlio.parse(_decode(theirs), "values"), yamlio.parse(_decode(disk), "values")
+    except MkchartError:
+        return []
+    return sorted(_leaves(mine) - _leaves(yours))
+
+
 def decide_file(path: str, disk: bytes | None, base: bytes | None, theirs: bytes | None,
                 written: str | None, deleted: bool = False) -> FileChange:
     """Decide one generated file. `written` is the hash of what mkchart last rendered for
@@ -176,7 +194,9 @@ def decide_file(path: str, disk: bytes | None, base: bytes | None, theirs: bytes
     if theirs is not None and written is None and disk != theirs and is_values_file(path) and path != VALUES_YAML:
         # A values-ENV.yaml the user wrote before mkchart wrote one (the docs said to): it
         # stays as it is; from now on it counts as an edit of mkchart's, merged as such.
-        return FileChange(path, Action.KEEP, disk, disk, t("r.note.values_yours"))
+        missing = _missing_values(disk, theirs)
+        return FileChange(path, Action.KEEP, disk, disk, t("r.note.values_yours_missing", keys=", ".join(missing))
+                          if missing else t("r.note.values_yours"))
     if theirs is None:
         if touched:
             return FileChange(path, Action.KEEP, disk, disk, t("r.note.kept_edited"))
