@@ -100,7 +100,10 @@ def _quota(env: Environment, headroom: int) -> list[str]:
         STORAGE_KEY: f"{bytes_text(env.steady(STORAGE_KEY))} for the claims, {plus}.",
     }
     for key in RESOURCE_KEYS:
-        notes[key] = f"{kind_text(key.split('.')[1], env.steady(key))} for the pods and test pods, {plus}."
+        kind = key.split(".")[1]
+        surge, service = env.largest_surge(key)
+        update = f", {kind_text(kind, surge)} for an update of {service.name}" if service is not None and surge else ""
+        notes[key] = f"{kind_text(kind, env.steady(key))} for the pods and test pods{update}, {plus}."
     lines = [f"    # {where} is the ResourceQuota: what the {len(env.usages)} services need in {env.name}",
              f"    # (docs/namespaces.md), {plus}; raise it here when you add services by hand.",
              "    quota:"]

@@ -245,10 +245,11 @@ class Environment:
         return sum((u.storage for u in self.usages), Fraction(0))
 
     def quota(self, headroom: int) -> dict[str, str | int]:
-        """The ResourceQuota's figures: the fleet's plus the headroom, rounded up."""
+        """The ResourceQuota's figures: the fleet's, with the largest one service's update
+        adds (a quota without it refuses the update's new pods), plus the headroom, rounded up."""
         found: dict[str, str | int] = {}
         for key in RESOURCE_KEYS:
-            found[key] = kind_text(key.split(".")[1], grown(self.steady(key), headroom))
+            found[key] = kind_text(key.split(".")[1], grown(self.steady(key) + self.largest_surge(key)[0], headroom))
         for key in COUNT_KEYS:
             found[key] = math.ceil(grown(self.steady(key), headroom))
         found[STORAGE_KEY] = bytes_text(grown(self.steady(STORAGE_KEY), headroom))
