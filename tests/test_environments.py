@@ -386,10 +386,12 @@ def test_regen_keeps_hand_edits_in_values_prod(mkchart: Run, make_chart: MakeCha
 
 def test_regen_keeps_a_key_added_to_an_empty_values_prod(mkchart: Run, make_chart: MakeChart) -> None:
     """A chart whose prod differs in nothing has a values-prod.yaml with the environment's
-    pod label only: a key the user adds stays, and a later answer for prod is added beside it."""
+    pod label and host only: a key the user adds stays, and a later answer for prod is added
+    beside it."""
     chart = make_chart("book-tomcat-n1")
     prod = values_file(chart, "prod")
-    assert env_values(chart, "prod") == {"podLabels": {"environment": "prod"}}
+    assert env_values(chart, "prod") == {"podLabels": {"environment": "prod"},
+                                         "ingress": {"host": "book-tomcat-n1.example.com"}}
     prod.write_text(prod.read_text() + "podAnnotations:\n  team.example.com/owner: book\n")
 
     regen_ok(mkchart, chart, "environments.prod.replicas=4")

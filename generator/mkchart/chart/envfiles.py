@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mkchart.answers import profiles
-from mkchart.answers.environments import Effective, chart_host, effective, serves
+from mkchart.answers.environments import Effective, effective, serves
 from mkchart.answers.fit import release_name
 from mkchart.answers.model import Answers
 from mkchart.answers.rules import scalar_value
@@ -59,7 +59,7 @@ def _differences(answers: Answers, env: Effective) -> dict[str, Any]:
             if value != getattr(getattr(answers.resources, bound), kind):
                 _put(tree, f"resources.{bound}.{kind}", (value, f"resources.{bound}.{kind} {where}."))
     http = profiles.get(answers.serverType).contract.protocol == "http"
-    if serves(answers) and http and env.host != chart_host(answers):
+    if serves(answers) and http:  # written in each, so that the four hosts are read side by side
         _put(tree, "ingress.host", (env.host, f"ingress.host is the host {env.name}'s Ingress answers for "
                                               "(no two environments share one)."))
     for path, text in answers.environments[env.name].values.items():
