@@ -11,6 +11,7 @@ import fnmatch
 import re
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from mkchart import data
@@ -112,16 +113,27 @@ def not_negative(value: object) -> str | None:
     return None if isinstance(value, int) and value >= 0 else t("v.not_negative")
 
 
-_SUFFIXES = {"": 1.0, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
-             "Ki": 2.0**10, "Mi": 2.0**20, "Gi": 2.0**30, "Ti": 2.0**40, "Pi": 2.0**50, "Ei": 2.0**60}
+# Exact, so that sums of many quantities (a namespace's quota) round the way the API server does.
+_SUFFIXES = {"": Fraction(1), "m": Fraction(1, 1000), "k": Fraction(10**3), "M": Fraction(10**6),
+             "G": Fraction(10**9), "T": Fraction(10**12), "P": Fraction(10**15), "E": Fraction(10**18),
+             "Ki": Fraction(2**10), "Mi": Fraction(2**20), "Gi": Fraction(2**30), "Ti": Fraction(2**40),
+             "Pi": Fraction(2**50), "Ei": Fraction(2**60)}
+
+
+def quantity_amount(text: str) -> Fraction | None:
+    """A Kubernetes quantity as an exact number (`500m` -> 1/2, `1Gi` -> 2**30); None when
+    the text is no quantity."""
+    match = _QUANTITY.fullmatch(text)
+    if not match:
+        return None
+    return Fraction(text[: len(text) - len(match.group(2) or "")]) * _SUFFIXES[match.group(2) or ""]
 
 
 def quantity_value(text: str) -> float:
     """The number a valid Kubernetes quantity stands for (`500m` -> 0.5, `1Gi` -> 2**30)."""
-    match = _QUANTITY.fullmatch(text)
-    assert match, text  # only called on quantities that passed `quantity`
-    number = text[: len(text) - len(match.group(2) or "")]
-    return float(number) * _SUFFIXES[match.group(2) or ""]
+    found = quantity_amount(text)
+    assert found is not None, text  # only called on quantities that passed `quantity`
+    return float(found)
 
 
 def quantity(value: object) -> str | None:

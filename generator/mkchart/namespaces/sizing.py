@@ -8,7 +8,6 @@ whole millicores and mebibytes.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -17,6 +16,8 @@ from typing import Any
 from mkchart import yamlio
 from mkchart.answers.fit import release_name
 from mkchart.answers.model import Answers
+from mkchart.answers.rules import quantity_amount
+from mkchart.answers.tree import lookup
 from mkchart.chart.envfiles import file_name
 from mkchart.chart.layout import VALUES_YAML
 from mkchart.chart.render import Rendered
@@ -32,13 +33,6 @@ MOST_HEADROOM = 1000
 # The access modes with which a Deployment's claim takes one pod at a time (Recreate).
 _ONE_POD_MODES = ("ReadWriteOnce", "ReadWriteOncePod")
 
-_QUANTITY = re.compile(r"([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?")
-_FACTORS: dict[str, Fraction] = {
-    "": Fraction(1), "m": Fraction(1, 1000), "k": Fraction(10**3), "M": Fraction(10**6), "G": Fraction(10**9),
-    "T": Fraction(10**12), "P": Fraction(10**15), "E": Fraction(10**18), "Ki": Fraction(2**10),
-    "Mi": Fraction(2**20), "Gi": Fraction(2**30), "Ti": Fraction(2**40), "Pi": Fraction(2**50),
-    "Ei": Fraction(2**60),
-}
 _MI = 2**20
 
 
@@ -49,10 +43,7 @@ def amount(value: Any) -> Fraction | None:
         return None
     if isinstance(value, int | float):
         return Fraction(str(value)) if value >= 0 else None
-    match = _QUANTITY.fullmatch(str(value).strip())
-    if not match:
-        return None
-    return Fraction(match.group(1)) * _FACTORS[match.group(2) or ""]
+    return quantity_amount(str(value).strip())
 
 
 def cpu_text(cores: Fraction) -> str:
@@ -132,13 +123,6 @@ def environment_values(name: str, files: Rendered, environments: Iterable[str]) 
     return {env: _merged(base, parsed(file_name(env))) for env in environments}
 
 
-def _at(values: Mapping[str, Any], path: str) -> Any:
-    node: Any = values
-    for part in path.split("."):
-        node = node.get(part) if isinstance(node, Mapping) else None
-    return node
-
-
 class _Reader:
     """A chart's values in one environment, each figure checked as it is read."""
 
@@ -146,7 +130,7 @@ class _Reader:
         self.name, self.env, self.values = name, env, values
 
     def quantity(self, path: str) -> Fraction:
-        value = _at(self.values, path)
+        value = lookup(self.values, path)
         found = amount(value)
         if found is None:
             raise NamespacesError(t("n.value", service=self.name, env=self.env, key=path, value=brief(value)),
@@ -154,7 +138,7 @@ class _Reader:
         return found
 
     def count(self, path: str) -> int:
-        value = _at(self.values, path)
+        value = lookup(self.values, path)
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or value != int(value):
             raise NamespacesError(t("n.value", service=self.name, env=self.env, key=path, value=brief(value)),
                               t("n.value.hint", env=self.env))
@@ -164,7 +148,7 @@ class _Reader:
         return Pod(*({kind: self.quantity(f"{prefix}.{bound}.{kind}") for kind in KINDS} for bound in BOUNDS))
 
     def flag(self, path: str) -> bool:
-        return _at(self.values, path) is True
+        return lookup(self.values, path) is True
 
 
 def _surge(answers: Answers, reader: _Reader, pods: int) -> int:
@@ -178,7 +162,7 @@ def _surge(answers: Answers, reader: _Reader, pods: int) -> int:
             persistence.get("accessMode") in _ONE_POD_MODES or reader.flag("persistence.singleWriter"))
         return 0 if recreate else math.ceil(pods * SURGE_PERCENT / 100)
     if answers.workload == "cronjob":
-        return 0 if _at(reader.values, "job.concurrencyPolicy") == "Forbid" else 1
+        return 0 if lookup(reader.values, "job.concurrencyPolicy") == "Forbid" else 1
     return 0
 
 
@@ -188,9 +172,9 @@ def usage(answers: Answers, env: str, values: Mapping[str, Any]) -> Usage:
     service = answers.workload in ("deployment", "statefulset")
     stateful = answers.workload == "statefulset"
     pods = reader.count("replicaCount") if service else 1
-    own_claim = reader.flag("persistence.enabled") and not _at(values, "persistence.existingClaim")
+    own_claim = reader.flag("persistence.enabled") and not lookup(values, "persistence.existingClaim")
     claims = (pods if stateful else 1) if own_claim else 0
-    service_type = _at(values, "service.type") if service else None
+    service_type = lookup(values, "service.type") if service else None
     return Usage(
         name=answers.name,
         release=release_name(answers.name),
