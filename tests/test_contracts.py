@@ -166,6 +166,11 @@ def test_zookeeper_keeps_its_log_its_logging_and_a_heap_under_the_limit(make_cha
 
 def test_the_memory_budget_fails_the_install_on_a_quantity_it_cannot_read(make_chart: MakeChart) -> None:
     chart = _chart(make_chart, "redis")
+    # values.schema.json refuses it first, naming the key; without the schema (deleted, or
+    # `--skip-schema-validation`), the template itself still fails clearly.
+    with pytest.raises(Exception, match=r"at '/resources/limits/memory': '1e9' does not match pattern"):
+        render_objects(chart, {"resources": {"limits": {"memory": "1e9"}}})
+    (chart / "values.schema.json").unlink()
     with pytest.raises(Exception, match=r"resources\.limits\.memory: \"1e9\" is no memory quantity"):
         render_objects(chart, {"resources": {"limits": {"memory": "1e9"}}})
     for quantity, expected in (("512Mi", "384mb"), ("1Gi", "768mb"), ("1000M", "714mb"), ("536870912", "384mb")):

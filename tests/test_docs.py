@@ -386,7 +386,7 @@ def test_readme_chart_tree_is_the_real_chart() -> None:
 
     tree = re.search(r"```\n(book-tomcat-n1/\n.*?)```", README.read_text(), re.S)
     assert tree, "README: the chart tree of book-tomcat-n1"
-    listed = set(re.findall(r"[\w.-]+\.(?:yaml|tpl|txt|xml|properties|gz)|\.helmignore", tree.group(1)))
+    listed = set(re.findall(r"[\w.-]+\.(?:yaml|tpl|txt|xml|properties|gz|json|md)|\.helmignore", tree.group(1)))
     files = set(plan_new(Inputs(name="book-tomcat-n1")).files)
     real = {Path(path).name for path in files if not path.endswith("/.gitkeep")}
     assert listed == real, f"README's tree: missing {sorted(real - listed)}, not in a chart {sorted(listed - real)}"

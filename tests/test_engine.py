@@ -234,7 +234,8 @@ def test_labels_follow_helm_conventions(make_chart: MakeChart) -> None:
 
 @pytest.mark.parametrize("server_type", sorted(NAMES))
 def test_every_value_is_commented(server_type: str, make_chart: MakeChart) -> None:
-    """Helm best practice: each key in values.yaml has a comment just above that starts with its name."""
+    """Helm best practice: each key in values.yaml is documented just above it, in helm-docs'
+    form (`# -- ...`), which values.schema.json and README.md are written from."""
     chart = make_chart(NAMES[server_type], *own_image(server_type))
     lines = (chart / layout.VALUES_YAML).read_text().splitlines()
     path: list[tuple[int, str]] = []
@@ -261,9 +262,9 @@ def test_every_value_is_commented(server_type: str, make_chart: MakeChart) -> No
             if not previous.strip().startswith("#"):
                 break
             block.insert(0, previous.strip())
-        if not block or not (block[0].startswith(f"# {key} ") or block[0].startswith(f"# {dotted} ")):
+        if not block or not block[0].startswith("# -- ") or len(block[0]) < len("# -- ") + 8:
             uncommented.append(dotted)
-    assert not uncommented, f"values without a comment naming them: {uncommented}"
+    assert not uncommented, f"values without a helm-docs comment: {uncommented}"
 
 
 def test_chart_layout_is_the_seeds(make_chart: MakeChart) -> None:
@@ -274,7 +275,7 @@ def test_chart_layout_is_the_seeds(make_chart: MakeChart) -> None:
     others = {layout.STATEFULSET, layout.CRONJOB, layout.JOB, layout.SERVICE_HEADLESS, layout.PDB}
     environments = [f"values-{env}.yaml" for env in ("dev", "test", "staging", "prod")]  # the seed's four
     assert files == sorted([*(set(layout.SKELETON_FILES) - others), layout.ANSWERS_FILE, layout.BASE_FILE, *own,
-                            *environments])
+                            *environments, layout.SCHEMA_FILE, layout.README_FILE])
     assert (chart / layout.CHARTS_DIR).is_dir()
     ignored = (chart / layout.HELMIGNORE).read_text().splitlines()
     assert layout.ANSWERS_FILE in ignored and f"{layout.STATE_DIR}/" in ignored

@@ -8,6 +8,9 @@ from mkchart.data import HELMIGNORE
 
 CHART_YAML = "Chart.yaml"
 VALUES_YAML = "values.yaml"
+# Written from values.yaml's helm-docs comments (chart/valuesschema.py, chart/readme.py).
+SCHEMA_FILE = "values.schema.json"
+README_FILE = "README.md"
 CHARTS_DIR = "charts"
 CHARTS_KEEP = "charts/.gitkeep"
 HELPERS = "templates/_helpers.tpl"

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from mkchart.answers.model import Answers
+from mkchart.chart import valuesschema
 from mkchart.chart.context import chart_context, profile_files
 from mkchart.chart.envfiles import environment_files
-from mkchart.chart.layout import config_copy, pod_depth
+from mkchart.chart.layout import README_FILE, SCHEMA_FILE, config_copy, pod_depth
+from mkchart.chart.readme import readme
 from mkchart.data import skeleton_dir
 
 Rendered = dict[str, bytes]
@@ -64,7 +66,14 @@ def render(answers: Answers, config_files: dict[str, bytes] | None = None) -> Re
         rendered[config_copy(name)] = content
     for name, text in environment_files(answers, _tojson).items():
         rendered[name] = text.encode("utf-8")
+    rendered.update(documented_files(answers, rendered["values.yaml"].decode("utf-8")))
     return rendered
+
+
+def documented_files(answers: Answers, values_text: str) -> Rendered:
+    """values.schema.json and README.md, both written from the rendered values.yaml."""
+    schema = valuesschema.dumps(valuesschema.values_schema(answers, values_text))
+    return {SCHEMA_FILE: schema.encode("utf-8"), README_FILE: readme(answers, values_text).encode("utf-8")}
 
 
 def _tojson(value: Any) -> str:
@@ -100,8 +109,11 @@ def cookiecutter_defaults(answers: Answers) -> dict[str, Any]:
     settings = json.loads((skeleton_dir() / "cookiecutter.json").read_text(encoding="utf-8"))
     private = {k: v for k, v in settings.items() if k.startswith("_")}
     context = chart_context(answers, [])
-    # For plain cookiecutter's post-generation hook, which writes them as mkchart does.
-    context["chart"]["environmentFiles"] = environment_files(answers, _tojson)
+    # For plain cookiecutter's post-generation hook, which writes them as mkchart does:
+    # each environment's values file, and the files written from values.yaml.
+    rendered = render(answers)
+    derived = [*environment_files(answers, _tojson), SCHEMA_FILE, README_FILE]
+    context["chart"]["derivedFiles"] = {name: rendered[name].decode("utf-8") for name in derived}
     return {**context, **private}
 
 

@@ -406,6 +406,7 @@ MESSAGES: dict[str, str] = {
     'b.profiles': '{path}: defaults.profiles must be a folder, or a list of folders, of server-type profiles',
     'b.profiles.hint': "write it as profiles: [team-profiles], relative to the services file's folder",
     'm.1_2': 'persistence.subPath is new and set to "": the data stays at the claim\'s root, where this chart keeps it (new mysql charts use the folder data)',
+    "r.note.schema_yours": "allows the values you added by hand: {keys}",
     "r.note.values_yours": "yours from before mkchart wrote it: kept as it is, and merged as your edit from now on",
     "r.note.values_yours_missing": "yours from before mkchart wrote it: kept as it is, and merged as your edit from now on; mkchart's values for it that it lacks: {keys} (add them, an Ingress host above all)",
     "r.note.moved": "the edits of {old}, carried here",

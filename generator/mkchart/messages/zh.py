@@ -400,6 +400,7 @@ MESSAGES: dict[str, str] = {
     'b.profiles': '{path}：defaults.profiles 必须是服务类型配置目录，或目录列表',
     'b.profiles.hint': '写成 profiles: [team-profiles]，相对于服务文件所在目录',
     'm.1_2': '新增 persistence.subPath，设为 ""：数据仍在存储卷根目录，即本 chart 一直存放的位置（新的 mysql chart 使用 data 目录）',
+    "r.note.schema_yours": "允许你手工添加的值：{keys}",
     "r.note.values_yours": "在 mkchart 生成它之前就由你编写：原样保留，今后按你的修改合并",
     "r.note.values_yours_missing": "在 mkchart 生成它之前就由你编写：原样保留，今后按你的修改合并；其中缺少 mkchart 为它设定的值：{keys}（请补上，尤其是 Ingress 主机名）",
     "r.note.moved": "{old} 的修改，已带到这里",

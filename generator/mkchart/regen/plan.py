@@ -30,11 +30,14 @@ from mkchart.answers.model import WORKLOADS, Answers
 from mkchart.answers.rebase import rebase
 from mkchart.answers.resolve import Resolved, resolve
 from mkchart.answers.tree import to_tree
+from mkchart.chart import valuesschema
 from mkchart.chart.context import profile_files
 from mkchart.chart.layout import (
     ANSWERS_FILE,
     BASE_FILE,
     CONFIG_FILES_DIR,
+    README_FILE,
+    SCHEMA_FILE,
     SKELETON_FILES,
     VALUES_YAML,
     config_copy,
@@ -178,6 +181,21 @@ def _missing_values(disk: bytes, theirs: bytes) -> list[str]:
     return sorted(_leaves(mine) - _leaves(yours))
 
 
+def _yours_first(path: str) -> bool:
+    """Whether a chart may hold its own `path` from before mkchart wrote one: files that
+    charts commonly have, which mkchart began to write after 0.1.0."""
+    return (is_values_file(path) and path != VALUES_YAML) or path in (README_FILE, SCHEMA_FILE)
+
+
+def _kept_yours(path: str, disk: bytes, theirs: bytes) -> FileChange:
+    """A values-ENV.yaml (the docs said to write one), README.md or values.schema.json the
+    user wrote before mkchart wrote one: it stays as it is; from now on it counts as an
+    edit of mkchart's, merged as such."""
+    missing = _missing_values(disk, theirs) if is_values_file(path) else []
+    return FileChange(path, Action.KEEP, disk, disk, t("r.note.values_yours_missing", keys=", ".join(missing))
+                      if missing else t("r.note.values_yours"))
+
+
 def decide_file(path: str, disk: bytes | None, base: bytes | None, theirs: bytes | None,
                 written: str | None, deleted: bool = False) -> FileChange:
     """Decide one generated file. `written` is the hash of what mkchart last rendered for
@@ -191,12 +209,8 @@ def decide_file(path: str, disk: bytes | None, base: bytes | None, theirs: bytes
             return FileChange(path, Action.KEEP, None, None, t("r.note.deleted" if deleted else "r.note.missing"))
         return FileChange(path, Action.CREATE, None, theirs)
     touched = written is None or record.sha256(disk) != written
-    if theirs is not None and written is None and disk != theirs and is_values_file(path) and path != VALUES_YAML:
-        # A values-ENV.yaml the user wrote before mkchart wrote one (the docs said to): it
-        # stays as it is; from now on it counts as an edit of mkchart's, merged as such.
-        missing = _missing_values(disk, theirs)
-        return FileChange(path, Action.KEEP, disk, disk, t("r.note.values_yours_missing", keys=", ".join(missing))
-                          if missing else t("r.note.values_yours"))
+    if theirs is not None and written is None and disk != theirs and _yours_first(path):
+        return _kept_yours(path, disk, theirs)
     if theirs is None:
         if touched:
             return FileChange(path, Action.KEEP, disk, disk, t("r.note.kept_edited"))
@@ -474,6 +488,29 @@ def plan_regen(chart: Path, answers_file: Path | None = None, sets: tuple[str, .
     return plan_regen_given(chart, read_inputs(Inputs(answers_file=answers_file, sets=sets), cwd))
 
 
+def _schema_for_your_values(files: list[FileChange]) -> list[FileChange]:
+    """The values files as regen leaves them, held against the schema it writes: a key the
+    user added by hand to values.yaml (or a values-ENV.yaml) is allowed in the schema, as
+    if added there by hand too, rather than failing every `helm lint` and install."""
+    schema = next((c for c in files if c.path == SCHEMA_FILE), None)
+    if schema is None or schema.after is None or schema.action in (Action.CONFLICT, Action.UNRESOLVED):
+        return files
+    trees = []
+    for change in files:
+        if is_values_file(change.path) and change.after is not None:
+            try:
+                trees.append(yamlio.parse(_decode(change.after), change.path))
+            except MkchartError:
+                continue  # a values file beyond reading fails Helm on its own
+    text, allowed = valuesschema.allow_values(_decode(schema.after), trees)
+    if not allowed:
+        return files
+    after = _encode(text)
+    action = Action.UNCHANGED if after == schema.before else (Action.CREATE if schema.before is None else Action.MERGE)
+    note = t("r.note.schema_yours", keys=", ".join(allowed))
+    return [replace(c, action=action, after=after, note=note) if c is schema else c for c in files]
+
+
 def _edited(disks: dict[str, bytes | None], recorded: dict[str, str], config_paths: set[str]) -> set[str]:
     """The generated files on disk that differ from what the record says mkchart wrote."""
     return {path for path, disk in disks.items()
@@ -519,6 +556,7 @@ def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
             files.append(decide_file(path, disk, merge_base.files.get(path), theirs.get(path), recorded.get(path),
                                      path in deleted))
     files = _one_workload(files, answers.new.answers.workload)
+    files = _schema_for_your_values(files)
     generated = record.hashes(theirs)
     base_change = _base_change(stored, theirs, config_paths, answers.recorded.generated, generated)
     record_change = _record_change(answers, config, generated, config_paths, files)

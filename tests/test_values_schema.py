@@ -1,0 +1,274 @@
+"""values.schema.json and README.md (issue 14): Helm itself refuses bad values at lint,
+template and install time, for every server type and workload, with the key named; the
+defaults, each environment's values file and every documented option pass; descriptions
+and the README's table come from the helm-docs comments of values.yaml; both are packaged,
+written by plain cookiecutter too, and kept by regen like any generated file."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import helm_python
+import pytest
+import yaml
+
+from conftest import MakeChart, Run, edit_file, own_image, render_objects, snapshot
+from mkchart.answers import profiles
+from mkchart.chart import layout
+from mkchart.chart.valuesdoc import descriptions
+
+MATRIX = [(name, kind) for name, profile in sorted(profiles.all_profiles().items()) for kind in profile.chart.workloads]
+DAILY = "0 2 * * *"
+# The issue's four values, and the key Helm's message must name for each.
+ISSUE_BAD = {
+    "replicaCount": ({"replicaCount": "three"}, "/replicaCount"),
+    "image.tag": ({"image": {"tag": "latest"}}, "/image/tag"),
+    "persistence.enabled": ({"persistence": {"enabled": "yes"}}, "/persistence/enabled"),
+    "ingres": ({"ingres": {"enabled": True}}, "'ingres'"),
+}
+
+
+def lint(chart: Path, values: dict[str, Any] | None = None) -> dict[str, Any]:
+    report: dict[str, Any] = helm_python.lint(str(chart), values or {}, strict=True)
+    return report
+
+
+def schema_errors(chart: Path, values: dict[str, Any]) -> str:
+    """What Helm's strict lint says of `values` against the chart's schema ("" if nothing)."""
+    report = lint(chart, values)
+    return "\n".join(m["error"] for m in report["messages"] if m["severity"] >= 2)
+
+
+def chart_for(make_chart: MakeChart, server_type: str, kind: str) -> Path:
+    extra = [f"schedule={DAILY}"] if kind == "cronjob" else []
+    return make_chart(f"book-{server_type}-n1", f"workload={kind}", *extra, *own_image(server_type), out=kind)
+
+
+def environment_values(chart: Path) -> dict[str, dict[str, Any]]:
+    return {path.name: yaml.safe_load(path.read_text()) for path in sorted(chart.glob("values-*.yaml"))}
+
+
+@pytest.mark.parametrize(("server_type", "kind"), MATRIX, ids=[f"{t}-{k}" for t, k in MATRIX])
+def test_the_schema_refuses_the_issues_values_and_passes_the_defaults(server_type: str, kind: str,
+                                                                      make_chart: MakeChart) -> None:
+    chart = chart_for(make_chart, server_type, kind)
+    schema = json.loads((chart / layout.SCHEMA_FILE).read_text())
+    assert schema["additionalProperties"] is False
+    for values in [{}, *environment_values(chart).values()]:
+        report = lint(chart, values)
+        assert not report["errors"] and all(m["severity"] < 2 for m in report["messages"]), report
+    for key, (values, named) in ISSUE_BAD.items():
+        # A task has no replicaCount: the key itself is refused, named.
+        errors = schema_errors(chart, values)
+        task = key == "replicaCount" and kind in ("cronjob", "job")
+        assert ("additional properties 'replicaCount' not allowed" if task else named) in errors, f"{key}: {errors!r}"
+    # `helm template` (and so install) refuses them too, not only lint.
+    with pytest.raises(Exception, match="/image/tag"):
+        render_objects(chart, {"image": {"tag": "latest"}})
+
+
+def _set(tree: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    *parents, last = path.split(".")
+    node = tree
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[last] = value
+    return tree
+
+
+def _enums(schema: dict[str, Any], path: str = "") -> list[tuple[str, Any]]:
+    """Every documented option: each value of each enum in the schema, by dotted path."""
+    found = [(path, option) for option in schema.get("enum", [])]
+    for key, child in schema.get("properties", {}).items():
+        found += _enums(child, f"{path}.{key}" if path else key)
+    return found
+
+
+@pytest.mark.parametrize("server_type", ["tomcat", "zookeeper", "springboot"])
+def test_every_documented_option_passes(server_type: str, make_chart: MakeChart) -> None:
+    kinds = profiles.get(server_type).chart.workloads
+    for kind in kinds:
+        chart = chart_for(make_chart, server_type, kind)
+        options = _enums(json.loads((chart / layout.SCHEMA_FILE).read_text()))
+        assert options, "the schema has choices"
+        for path, option in options:
+            assert schema_errors(chart, _set({}, path, option)) == "", f"{kind} {path}={option!r}"
+
+
+# Beyond the issue's four: the answers' rules, kept at install time.
+BAD_VALUES = [
+    ("image.tag", "stable", "/image/tag"),  # a name that moves to a new image
+    ("image.tag", 1.1, "/image/tag"),  # YAML's float: the tag would render as 1.1, not 1.10
+    ("image.pullPolicy", "always", "/image/pullPolicy"),
+    ("image.digest", "sha256:abc", "/image/digest"),
+    ("image.repository", "Tomcat:9", "/image/repository"),
+    ("containerPort", 70000, "/containerPort"),
+    ("resources.limits.memory", "1 GB", "/resources/limits/memory"),
+    ("resources.requests.memory", None, "memory"),  # every container has a request and a limit of each
+    ("persistence.accessMode", "ReadWriteAll", "/persistence/accessMode"),
+    ("persistence.size", "lots", "/persistence/size"),
+    ("podLabels", {"team": "book team"}, "/podLabels/team"),
+    ("service.type", "ExternalName", "/service/type"),
+    ("ingress.host", "Book.Example.com", "/ingress/host"),
+    ("writableDirs", [{"path": "tmp", "sizeLimit": "1Gi"}], "/writableDirs/0/path"),
+    ("timezone.name", "Asia/Shang hai", "/timezone/name"),
+    ("image", {"tag": None}, "tag"),  # a removed key
+]
+
+
+@pytest.mark.parametrize(("path", "value", "named"), BAD_VALUES, ids=[f"{p}={v!r}" for p, v, _ in BAD_VALUES])
+def test_the_schema_refuses_what_the_answers_refuse(path: str, value: Any, named: str, tmp_path: Path,
+                                                    make_chart: MakeChart) -> None:
+    chart = make_chart("book-tomcat-n1")
+    errors = schema_errors(chart, _set({}, path, value))
+    assert named in errors, errors
+
+
+@pytest.mark.parametrize(("name", "sets", "values", "named"), [
+    ("book-mysql-m1", (), {"replicaCount": 2}, "/replicaCount"),  # one server
+    ("book-zk-n1", ("serverType=zookeeper",), {"replicaCount": 2}, "/replicaCount"),  # no quorum of two
+    ("book-zk-n1", ("serverType=zookeeper",), {"replicaCount": 4}, "/replicaCount"),
+    ("book-report-cron1", ("serverType=python", "workload=cronjob", f"schedule={DAILY}", *own_image("python")),
+     {"schedule": "every day"}, "/schedule"),
+    ("book-report-cron1", ("serverType=python", "workload=cronjob", f"schedule={DAILY}", *own_image("python")),
+     {"job": {"concurrencyPolicy": "Sometimes"}}, "/job/concurrencyPolicy"),
+])
+def test_the_schema_keeps_each_types_own_rules(name: str, sets: tuple[str, ...], values: dict[str, Any], named: str,
+                                               make_chart: MakeChart) -> None:
+    chart = make_chart(name, *sets)
+    assert named in schema_errors(chart, values)
+
+
+def test_a_zookeeper_ensemble_of_three_or_five_passes(make_chart: MakeChart) -> None:
+    chart = make_chart("book-zk-n1", "serverType=zookeeper", "replicas=3")
+    for count in (1, 3, 5):
+        assert schema_errors(chart, {"replicaCount": count}) == ""
+
+
+def test_open_objects_take_the_users_keys(make_chart: MakeChart) -> None:
+    """Labels, annotations, probes and security contexts are Kubernetes objects or free
+    maps: keys mkchart did not write pass; the chart's own mappings stay closed."""
+    chart = make_chart("book-tomcat-n1")
+    allowed = {
+        "podAnnotations": {"prometheus.io/scrape": "true"},
+        "podLabels": {"team": "book"},
+        "config": {"env": {"LOG_LEVEL": "debug", "WORKERS": 4}},
+        "livenessProbe": {"httpGet": {"httpHeaders": [{"name": "X-Probe", "value": "1"}]}},
+        "podSecurityContext": {"supplementalGroups": [1000]},
+        "resources": {"limits": {"ephemeral-storage": "1Gi"}},
+        "nodeSelector": {"disktype": "ssd"},
+        "tolerations": [{"key": "dedicated", "operator": "Exists"}],
+    }
+    assert schema_errors(chart, allowed) == ""
+    assert "'replicas'" in schema_errors(chart, {"image": {"replicas": 2}})
+    assert "'enable'" in schema_errors(chart, {"persistence": {"enable": True}})
+
+
+def test_descriptions_are_the_helm_docs_comments(make_chart: MakeChart) -> None:
+    chart = make_chart("book-tomcat-n1")
+    text = (chart / layout.VALUES_YAML).read_text()
+    schema = json.loads((chart / layout.SCHEMA_FILE).read_text())
+    found = descriptions(text)
+    assert found["image.tag"] == 'A pinned version; never "latest", so rollbacks are traceable.'
+    # A comment continued on the next lines is one description.
+    assert found["podAntiAffinity"].startswith("Spreads the pods over nodes when there are more than one: soft")
+    assert found["podAntiAffinity"].endswith("(affinity, when set, replaces it).")
+    assert schema["properties"]["image"]["properties"]["tag"]["description"] == found["image.tag"]
+    assert schema["properties"]["persistence"]["properties"]["enabled"]["description"] == found["persistence.enabled"]
+    # Every key mkchart comments is documented in the helm-docs form.
+    plain = [line for line in text.splitlines() if re.match(r" *# [a-zA-Z.]+ (is|are) ", line)]
+    assert not plain, plain
+    assert len(found) > 60
+
+
+def test_the_readme_documents_the_chart(make_chart: MakeChart) -> None:
+    chart = make_chart("book-tomcat-n1")
+    text = (chart / layout.README_FILE).read_text()
+    assert text.startswith("# book-tomcat-n1\n")
+    assert "image `tomcat:9.0.85-jre17`" in text and "run as a Deployment" in text
+    for env in ("dev", "test", "staging", "prod"):
+        assert f"--namespace {env} --create-namespace \\\n  -f ./book-tomcat-n1/values-{env}.yaml" in text
+    found = descriptions((chart / layout.VALUES_YAML).read_text())
+    rows = {line.split(" | ")[0][2:]: line for line in text.splitlines() if line.startswith("| ")}
+    assert rows["image.tag"] == f'| image.tag | string | `"9.0.85-jre17"` | {found["image.tag"]} |'
+    assert rows["replicaCount"].startswith("| replicaCount | int | `1` |")
+    assert rows["persistence.enabled"].startswith("| persistence.enabled | bool | `false` |")
+    # A free mapping is one row: its keys are the user's.
+    assert rows["config.env"].startswith('| config.env | object | `{"JAVA_OPTS": ')
+    assert "config.env.JAVA_OPTS" not in rows
+    assert "Generated by mkchart" in text and "mkchart regen" in text
+
+
+def test_the_readme_is_packaged_and_shown(make_chart: MakeChart, tmp_path: Path) -> None:
+    chart = make_chart("book-redis-n1")
+    archive = helm_python.package(str(chart), destination=str(tmp_path))
+    loaded = helm_python.Chart.load_archive(Path(archive).read_bytes())
+    try:
+        files = {entry["name"]: entry["data"] for entry in loaded.files}
+        schema = loaded.schema
+    finally:
+        loaded.close()
+    readme = (chart / layout.README_FILE).read_text()
+    assert files[layout.README_FILE] == readme
+    assert schema == json.loads((chart / layout.SCHEMA_FILE).read_text())
+    # `helm show readme` of the package prints it.
+    assert helm_python.show(archive, output_format="readme").strip() == readme.strip()
+
+
+def test_plain_cookiecutter_writes_them_too(tmp_path: Path) -> None:
+    from cookiecutter.main import cookiecutter
+
+    from mkchart.data import skeleton_dir
+
+    cookiecutter(str(skeleton_dir()), no_input=True, output_dir=str(tmp_path))
+    chart = tmp_path / "book-tomcat-n1"
+    for name in (layout.SCHEMA_FILE, layout.README_FILE):
+        assert (chart / name).is_file(), name
+    assert "/replicaCount" in schema_errors(chart, {"replicaCount": "three"})
+
+
+def test_regen_keeps_a_hand_edited_schema_and_a_readme_of_your_own(mkchart: Run, make_chart: MakeChart,
+                                                                   tmp_path: Path) -> None:
+    chart = make_chart("book-tomcat-n1")
+    # A key of your own template, allowed by hand in the schema (docs/values-schema.md).
+    edit_file(chart / layout.SCHEMA_FILE, '\n  "properties": {\n',
+              '\n  "properties": {\n    "sidecar": {"type": "object"},\n')
+    edit_file(chart / layout.README_FILE, "## Values\n", "## Values\n\nAsk the book team before changing these.\n")
+    result = mkchart("regen", str(chart), "--set", "replicas=2")
+    assert result.exit_code == 0, result.output
+    assert '"sidecar": {"type": "object"}' in (chart / layout.SCHEMA_FILE).read_text()
+    assert "Ask the book team" in (chart / layout.README_FILE).read_text()
+    assert schema_errors(chart, {"sidecar": {"image": "x"}}) == ""
+    assert '"replicaCount": 2' not in (chart / layout.SCHEMA_FILE).read_text()  # defaults live in values.yaml
+
+
+def test_regen_keeps_a_readme_written_before_mkchart_wrote_one(mkchart: Run, make_chart: MakeChart) -> None:
+    chart = make_chart("book-tomcat-n1")
+    (chart / layout.README_FILE).unlink()
+    record = chart / layout.ANSWERS_FILE
+    lines = [line for line in record.read_text().splitlines() if "README.md" not in line]
+    record.write_text("\n".join(lines) + "\n")
+    (chart / layout.README_FILE).write_text("# Our tomcat\n")
+    before = snapshot(chart)[layout.README_FILE]
+    result = mkchart("regen", str(chart))
+    assert result.exit_code == 0, result.output
+    assert (chart / layout.README_FILE).read_bytes() == before
+    assert "README.md" in result.output and "kept as it is" in result.output
+
+
+def test_regen_lets_the_schema_allow_values_you_added_by_hand(mkchart: Run, make_chart: MakeChart) -> None:
+    """A top-level key added to values.yaml by hand (for a template of your own) would fail
+    every lint once the schema exists: regen allows it in the schema, as your edit."""
+    chart = make_chart("book-tomcat-n1")
+    values = chart / layout.VALUES_YAML
+    values.write_text(values.read_text() + "\n# -- Our team's contact.\nteam:\n  owner: book\n")
+    assert "'team' not allowed" in schema_errors(chart, {})
+    result = mkchart("regen", str(chart))
+    assert result.exit_code == 0, result.output
+    assert "allows the values you added by hand: team" in result.output
+    assert schema_errors(chart, {}) == ""
+    again = mkchart("regen", "--check", str(chart))
+    assert again.exit_code == 0, again.output
