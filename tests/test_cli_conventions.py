@@ -1,14 +1,19 @@
 """What every command does the same way for Jenkins: --output json and --quiet, settings
 from MKCHART_* variables, no prompt and no ANSI codes without a terminal, a JSON document
 even for a malformed command line, and the language of messages (never of the words
-scripts parse)."""
+scripts parse). And for people: -h and bare `mkchart`."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
+import typer.main
 
 from conftest import BROKEN_SERVICES, SERVICES, MakeChart, Run, child_env, edit_file, json_report, run_mkchart
 from mkchart.chart import layout
+from mkchart.cli import COMMANDS, app
 from mkchart.errors import ExitCode
 
 
@@ -73,3 +78,37 @@ def test_drift_conflicts_and_refusals_speak_chinese_but_scripts_words_stay(
     assert "有 4 个服务无效；未写入任何文件" in refused.stderr and "已被 services[0] 使用" in refused.stderr
     kept = mkchart("batch", "services.yaml", "-o", "charts", "--keep-going", "--lang", "zh")
     assert "5 个服务：1 created, 4 refused" in kept.stdout
+
+
+# --- for people: help ----------------------------------------------------------------------
+
+
+def _commands() -> dict[str, Any]:
+    return dict(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def test_every_command_is_listed_for_the_json_fallback() -> None:
+    """main() names the command of a malformed command line's JSON document from COMMANDS."""
+    assert list(_commands()) == list(COMMANDS)
+
+
+@pytest.mark.parametrize("command", ["", *COMMANDS])
+def test_h_is_help(mkchart: Run, command: str) -> None:
+    words = [command] if command else []
+    short, long = mkchart(*words, "-h"), mkchart(*words, "--help")
+    assert short.exit_code == long.exit_code == 0, short.output
+    assert short.output == long.output and short.output.startswith(f"Usage: mkchart {command}".rstrip())
+    assert "-h, --help" in short.output
+
+
+def test_no_option_but_help_is_h() -> None:
+    root = typer.main.get_command(app)
+    for name, command in [("mkchart", root), *_commands().items()]:
+        taken = [param.name for param in command.params if "-h" in getattr(param, "opts", ())]
+        assert not taken, f"{name}: -h is the help, not {taken}"
+
+
+def test_bare_mkchart_prints_the_help(tmp_path: Path) -> None:
+    bare, help_ = run_mkchart(cwd=tmp_path), run_mkchart("--help", cwd=tmp_path)
+    assert bare.returncode == 0 and bare.stderr == ""
+    assert bare.stdout == help_.stdout and "Commands:" in bare.stdout

@@ -28,7 +28,7 @@ app = typer.Typer(
     name="mkchart",
     help="Generate production-grade, regenerable Helm charts for services moving onto Kubernetes.",
     add_completion=False,
-    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -150,12 +150,17 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
     """Generate production-grade, regenerable Helm charts for services moving onto Kubernetes."""
+    if ctx.invoked_subcommand is None:
+        # Bare `mkchart` is someone asking what it does, not a mistake: the help, exit 0.
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
 
 
 @app.command()
