@@ -1,12 +1,16 @@
 """What every command does the same way for Jenkins: --output json and --quiet, settings
 from MKCHART_* variables, no prompt and no ANSI codes without a terminal, a JSON document
 even for a malformed command line, and the language of messages (never of the words
-scripts parse). And for people: -h, bare `mkchart` and whole summaries."""
+scripts parse). And for people: -h, bare `mkchart`, whole summaries, shell completion."""
 
 from __future__ import annotations
 
 import inspect
 import re
+import shlex
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +19,7 @@ import typer.main
 
 from conftest import BROKEN_SERVICES, SERVICES, MakeChart, Run, child_env, edit_file, json_report, run_mkchart
 from mkchart.chart import layout
-from mkchart.cli import COMMANDS, app
+from mkchart.cli import COMMANDS, COMPLETE_VAR, SHELLS, app
 from mkchart.errors import ExitCode
 
 
@@ -82,7 +86,7 @@ def test_drift_conflicts_and_refusals_speak_chinese_but_scripts_words_stay(
     assert "5 个服务：1 created, 4 refused" in kept.stdout
 
 
-# --- for people: help, summaries -----------------------------------------------------------
+# --- for people: help, summaries, completion ----------------------------------------------
 
 
 def _commands() -> dict[str, Any]:
@@ -144,3 +148,105 @@ def test_summaries_are_whole_first_sentences(tmp_path: Path, columns: str) -> No
         assert " ".join(rows[name]) == first
         if columns == "80":
             assert len(rows[name]) == 1, f"{name}: the summary takes more than one line"
+
+
+def test_unknown_shell(tmp_path: Path) -> None:
+    result = run_mkchart("completion", "tcsh", cwd=tmp_path)
+    assert result.returncode == ExitCode.BAD_INPUT and result.stdout == ""
+    assert result.stderr == "mkchart: error: SHELL 'tcsh': must be one of bash, zsh, fish\n"
+
+
+def _on_path(tmp_path: Path) -> dict[str, str]:
+    """An environment in which `mkchart`, as a shell finds it, is this checkout's, and the
+    home folder is the test's (fish and zsh write their files there)."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    shim = folder / "mkchart"
+    shim.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m mkchart "$@"\n')
+    shim.chmod(0o755)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {name: value for name, value in child_env().items() if not name.startswith("XDG_")}
+    return dict(env, PATH=f"{folder}:{env.get('PATH', '')}", HOME=str(home))
+
+
+def _script(shell: str, env: dict[str, str], cwd: Path) -> str:
+    result = subprocess.run(["mkchart", "completion", shell], env=env, cwd=cwd, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    return result.stdout
+
+
+# Each probe: the words typed so far (the last one being completed), what must be offered.
+PROBES = [
+    (["mkchart", ""], {"new", "regen", "batch", "namespaces", "package", "lint", "completion"}),
+    (["mkchart", "na"], {"namespaces"}),
+    (["mkchart", "new", "--no"], {"--no-input"}),
+    (["mkchart", "regen", "--ch"], {"--check"}),
+    (["mkchart", "completion", ""], set(SHELLS)),
+]
+
+
+def test_bash_completion_works(tmp_path: Path) -> None:
+    """The script, sourced in a real bash, completes through the real mkchart (bash's
+    COMP_WORDS/COMP_CWORD protocol, as at a TAB)."""
+    env = _on_path(tmp_path)
+    script = tmp_path / "mkchart.bash"
+    script.write_text(_script("bash", env, tmp_path))
+    for words, offered in PROBES:
+        probe = (f"source {shlex.quote(str(script))}\n"
+                 f"COMP_WORDS=({shlex.join(words)}); COMP_CWORD={len(words) - 1}\n"
+                 "_mkchart_completion mkchart\n"
+                 'printf "%s\\n" "${COMPREPLY[@]}"\n')
+        result = subprocess.run(["bash", "--norc", "--noprofile", "-c", probe], env=env, cwd=tmp_path,
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+        assert set(result.stdout.split()) == offered, words
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+def test_zsh_and_fish_scripts_ask_what_mkchart_answers(tmp_path: Path, shell: str) -> None:
+    """Without the shell itself (a CI machine need have neither): the script runs `mkchart` with the variable
+    and instruction it sets, and mkchart answers them with the right words."""
+    env = _on_path(tmp_path)
+    script = _script(shell, env, tmp_path)
+    instruction = f"{COMPLETE_VAR}=complete_{shell}"
+    assert instruction in script and re.search(r"\bmkchart\b", script.replace(instruction, ""))
+    for words, offered in PROBES:
+        asked = dict(env, _TYPER_COMPLETE_ARGS=" ".join(words))
+        asked[COMPLETE_VAR] = f"complete_{shell}"
+        if shell == "fish":  # the script asks for the candidates, not whether there are any
+            asked["_TYPER_COMPLETE_FISH_ACTION"] = "get-args"
+        result = subprocess.run(["mkchart"], env=asked, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        if shell == "zsh":  # _arguments '*: :(("VALUE":"HELP" ...))'
+            answers = set(re.findall(r'^(?:_arguments \'\*: :\(\()?"([^"]+)"', result.stdout, re.M))
+        else:  # VALUE<TAB>HELP, a line each
+            answers = {line.split("\t")[0] for line in result.stdout.splitlines()}
+        assert answers == offered, (words, result.stdout)
+        # One line a candidate: a help text wrapped onto a second line would be a candidate
+        # of its own (fish) or a broken list (zsh).
+        assert len(result.stdout.splitlines()) == len(offered), result.stdout
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+def test_zsh_and_fish_complete_for_real(tmp_path: Path, shell: str) -> None:
+    """Where the shell is installed (not on CI): the script loads, and fish completes."""
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} is not installed")
+    env = _on_path(tmp_path)
+    script = tmp_path / f"mkchart.{shell}"
+    script.write_text(_script(shell, env, tmp_path))
+    if shell == "zsh":
+        # Completing needs zsh's line editor; loaded, the script registers its function.
+        check = (f"autoload -Uz compinit && compinit -u && source {shlex.quote(str(script))} && "
+                 "print -r -- $_comps[mkchart]")
+        result = subprocess.run(["zsh", "-f", "-c", check], env=env, cwd=tmp_path, capture_output=True, text=True,
+                                timeout=60)
+        assert result.stdout.strip() == "_mkchart_completion", result.stderr
+        return
+    for words, offered in PROBES:
+        check = f"source {shlex.quote(str(script))}; complete --do-complete {shlex.quote(' '.join(words))}"
+        result = subprocess.run(["fish", "--no-config", "-c", check], env=env, cwd=tmp_path, capture_output=True,
+                                text=True, timeout=60)
+        assert {line.split("\t")[0] for line in result.stdout.splitlines()} == offered, (words, result.stderr)

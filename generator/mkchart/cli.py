@@ -18,6 +18,13 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
+
+# typer registers its shells' completion classes (the protocol its commands answer on
+# _MKCHART_COMPLETE) only with add_completion, whose --install-completion edits the user's
+# start-up files; `mkchart completion SHELL` prints the script instead. These are typer's
+# own modules (it bundles its own click), so the script and the answers always match.
+from typer._completion_classes import completion_init
+from typer._completion_shared import get_completion_script
 from typer.exceptions import TyperException
 
 from mkchart.console import OUTPUTS, Console
@@ -33,9 +40,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+completion_init()
 
 
-COMMANDS = ("new", "regen", "batch", "namespaces", "package", "lint")
+COMMANDS = ("new", "regen", "batch", "namespaces", "package", "lint", "completion")
+SHELLS = ("bash", "zsh", "fish")
+# What the completion scripts set when they ask mkchart for completions; main() answers on it.
+COMPLETE_VAR = "_MKCHART_COMPLETE"
 
 Command = TypeVar("Command", bound=Callable[..., None])
 
@@ -423,6 +434,27 @@ def lint(
         finish(console, RunReport("lint", exitCode=result.exit_code, charts=[result.outcome()]))
 
 
+def _shell_names(incomplete: str) -> list[str]:
+    return [shell for shell in SHELLS if shell.startswith(incomplete)]
+
+
+@command
+def completion(
+    shell: Annotated[str, typer.Argument(
+        metavar="SHELL", autocompletion=_shell_names, help="bash, zsh or fish.", show_default=False)],
+    lang: Lang = None,
+) -> None:
+    """Print the shell completion script for bash, zsh or fish.
+
+    Load it from the shell's start-up file, e.g. for bash: eval "$(mkchart completion bash)"
+    in ~/.bashrc (docs/getting-started.md#help-and-shell-completion).
+    """
+    with user_errors(Console("completion", lang=lang)):
+        if shell not in SHELLS:
+            raise UsageError(t("e.option_choice", option="SHELL", value=brief(shell), choices=", ".join(SHELLS)))
+        typer.echo(get_completion_script(prog_name="mkchart", complete_var=COMPLETE_VAR, shell=shell))
+
+
 def _wants_json(argv: list[str]) -> bool:
     """--output json as the parser would have read it (the last one wins), for errors the
     parser itself raises."""
@@ -447,11 +479,16 @@ def main() -> None:
     `--output json` promises, besides click's usage message on stderr.
     """
     argv = sys.argv[1:]
+    if COMPLETE_VAR in os.environ:
+        # A shell asks for completions. typer renders the help shown beside each through rich,
+        # at the terminal's width (80 in a pipe): a longer one would reach zsh and fish as two
+        # lines, the second taken for a candidate of its own.
+        os.environ["TERMINAL_WIDTH"] = "1000"
     # Jenkins stops a build with SIGTERM: treat it as Ctrl-C (finish or roll back the
     # chart being written, then exit 130), never as a kill in the middle of a write.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        code = app(prog_name="mkchart", args=argv, standalone_mode=False)
+        code = app(prog_name="mkchart", args=argv, standalone_mode=False, complete_var=COMPLETE_VAR)
     except typer.Abort:
         _say(f"\nmkchart: {t('w.interrupted')}")
         code = ExitCode.INTERRUPTED
