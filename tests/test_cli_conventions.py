@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import typer.main
 
-from conftest import BROKEN_SERVICES, SERVICES, MakeChart, Run, child_env, edit_file, json_report, run_mkchart
+from conftest import BROKEN_SERVICES, REPO, SERVICES, MakeChart, Run, child_env, edit_file, json_report, run_mkchart
 from mkchart.chart import layout
 from mkchart.cli import COMMANDS, COMPLETE_VAR, SHELLS, app
 from mkchart.errors import ExitCode
@@ -250,3 +250,12 @@ def test_zsh_and_fish_complete_for_real(tmp_path: Path, shell: str) -> None:
         result = subprocess.run(["fish", "--no-config", "-c", check], env=env, cwd=tmp_path, capture_output=True,
                                 text=True, timeout=60)
         assert {line.split("\t")[0] for line in result.stdout.splitlines()} == offered, (words, result.stderr)
+
+
+def test_docs_say_how_to_install_completion() -> None:
+    for page, heading in (("getting-started.md", "Help and shell completion"),
+                          ("getting-started.zh.md", "帮助与 shell 补全")):
+        section = (REPO / "docs" / page).read_text().split(f"\n## {heading}\n")[1].split("\n## ")[0]
+        assert "`mkchart -h`" in section, page
+        for shell in SHELLS:
+            assert f"mkchart completion {shell}" in section, (page, shell)
