@@ -18,6 +18,7 @@ the real chart's files, and the regeneration samples are what regen prints today
 from __future__ import annotations
 
 import ast
+import dataclasses
 import importlib
 import re
 import shlex
@@ -66,8 +67,20 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def _full_tree(answers: Any) -> dict[str, Any]:
+    """`to_tree`, with the sections a record keeps compact (metadata) written whole, so
+    that their defaults show."""
+    tree = to_tree(answers)
+    for f in dataclasses.fields(answers):
+        if f.metadata.get("compact"):
+            section = getattr(answers, f.name)
+            tree[f.name] = {g.name: list(v) if isinstance(v := getattr(section, g.name), tuple) else v
+                            for g in dataclasses.fields(section)}
+    return tree
+
+
 def _default(path: str) -> str:
-    node = to_tree(resolve("book-tomcat-n1").answers)
+    node = _full_tree(resolve("book-tomcat-n1").answers)
     for part in path.split("."):
         node = node.get(part) if isinstance(node, dict) else None
     if node in (None, "", [], {}):

@@ -22,6 +22,7 @@ from mkchart.answers.layers import Layers
 from mkchart.answers.resolve import Resolved, as_written, resolve, use_profiles
 from mkchart.chart.layout import ANSWERS_FILE
 from mkchart.chart.render import compile_skeleton
+from mkchart.chart.version import DEFAULT_BUMP
 from mkchart.errors import (
     AnswersError,
     AnswersFileError,
@@ -240,19 +241,20 @@ def _given(services: Path, index: int, layers: Layers, confine: Path | None) -> 
     return Given(layers, f"{services}: services[{index}]", services.parent, confine)
 
 
-def _regenerate(entry: Entry, target: Path) -> ChartOutcome:
-    return regenerate(target, entry.given).outcome(written=True)
+def _regenerate(entry: Entry, target: Path, bump: str) -> ChartOutcome:
+    return regenerate(target, entry.given, bump=bump).outcome(written=True)
 
 
-def _one(job: tuple[Entry, Path]) -> ChartOutcome:
-    """One entry: create its chart, regenerate it when it exists, refuse a foreign folder."""
-    entry, output_dir = job
+def _one(job: tuple[Entry, Path, str]) -> ChartOutcome:
+    """One entry: create its chart, regenerate it when it exists (its version bumped as
+    `regen --bump` says, when it changes), refuse a foreign folder."""
+    entry, output_dir, bump = job
     target = output_dir / entry.name
     try:
         if not target.exists():
             return create(plan_chart(entry.resolved, entry.config_files), output_dir, tidy=False)
         if (target / ANSWERS_FILE).is_file():
-            return _regenerate(entry, target)
+            return _regenerate(entry, target, bump)
         return _refuse_foreign(entry, target)
     except MkchartError as error:
         return ChartOutcome(entry.name, str(target), Status.REFUSED, errors=[str(error)])
@@ -273,8 +275,10 @@ class ProgressSink(Protocol):
 
 
 def run_batch(services: Path, output_dir: Path, set_layer: Mapping[str, Any] | None = None,
-              keep_going: bool = False, progress: ProgressSink | None = None) -> list[ChartOutcome]:
+              keep_going: bool = False, progress: ProgressSink | None = None,
+              bump: str = DEFAULT_BUMP) -> list[ChartOutcome]:
     """Check every entry first; then write every chart (or, with keep_going, the valid ones).
+    An existing chart that changes gets its version bumped by `bump` (chart.version.BUMPS).
 
     Returns one outcome per entry in file order, refused entries included.
     """
@@ -285,13 +289,13 @@ def run_batch(services: Path, output_dir: Path, set_layer: Mapping[str, Any] | N
     outcomes: dict[int, ChartOutcome] = {item.index: _refused_outcome(item) for item in checked.refused}
     if progress:
         progress.start(len(checked.entries))
-    jobs = [(entry, output_dir) for entry in checked.entries]
+    jobs = [(entry, output_dir, bump) for entry in checked.entries]
     existed = {entry.index: (output_dir / entry.name).exists() for entry in checked.entries}
     remove_staging(output_dir, {entry.name for entry in checked.entries})  # a killed run's
     try:
         # Regenerating waits on the disk (fsync): more workers than cores then.
         results = parallel_map(_one, jobs, prepare=compile_skeleton, waits=any(existed.values()))
-        for (entry, _), outcome in zip(jobs, results, strict=True):
+        for (entry, _, _), outcome in zip(jobs, results, strict=True):
             outcomes[entry.index] = outcome
             if progress:
                 progress.step(outcome)

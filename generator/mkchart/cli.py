@@ -236,6 +236,17 @@ CheckOpt = Annotated[bool, typer.Option(
     help="Change nothing; exit 1 with a diff when the chart is not what this command would make.")]
 DryRun = Annotated[bool, typer.Option(
     "--dry-run", envvar="MKCHART_DRY_RUN", help="Show what would change, file by file, with the diff; write nothing.")]
+BumpOpt = Annotated[str, typer.Option(
+    "--bump", envvar="MKCHART_BUMP", metavar="patch|minor|major|none",
+    help="How Chart.yaml's version moves when a chart changes, from the version in Chart.yaml (default: patch).")]
+
+
+def check_bump(bump: str) -> None:
+    """--bump is one of the kinds, refused before anything is read or written."""
+    from mkchart.chart.version import BUMPS
+
+    if bump not in BUMPS:
+        raise UsageError(t("e.option_choice", option="--bump", value=brief(bump), choices=", ".join(BUMPS)))
 
 
 @command
@@ -246,6 +257,7 @@ def regen(
     set_: SetOpt = None,
     check: CheckOpt = False,
     dry_run: DryRun = False,
+    bump: BumpOpt = "patch",
     profiles: ProfilesOpt = None,
     output: Output = "text",
     quiet: Quiet = False,
@@ -263,9 +275,10 @@ def regen(
         from mkchart.fleet import parallel_map
         from mkchart.regen.job import RegenJob, interrupted, run_regen_job
 
+        check_bump(bump)
         use_profiles(profiles)
         folders = chart_dirs or [Path(".")]
-        jobs = [RegenJob(folder, answers, tuple(set_ or ()), check, dry_run) for folder in folders]
+        jobs = [RegenJob(folder, answers, tuple(set_ or ()), check, dry_run, bump) for folder in folders]
         outcomes = []
         code = 0
         try:
@@ -294,6 +307,7 @@ def batch(
     keep_going: Annotated[bool, typer.Option(
         "--keep-going", envvar="MKCHART_KEEP_GOING",
         help="Write the valid services even when others are invalid (exit code 2 still reports them).")] = False,
+    bump: BumpOpt = "patch",
     profiles: ProfilesOpt = None,
     output: Output = "text",
     quiet: Quiet = False,
@@ -310,10 +324,11 @@ def batch(
         from mkchart.console import Progress
         from mkchart.outcomes import exit_code
 
+        check_bump(bump)
         use_profiles(profiles)
         progress = Progress(console, os.environ)
         outcomes = run_batch(services, output_dir, parse_sets(list(set_ or ())), keep_going,
-                             progress=progress)
+                             progress=progress, bump=bump)
         progress.done()
         counts: dict[str, int] = {}
         for outcome in outcomes:
@@ -389,6 +404,12 @@ def package(
     destination: Annotated[Path | None, typer.Option(
         "--destination", "-d", envvar="MKCHART_DESTINATION", file_okay=False,
         help="Folder for NAME-VERSION.tgz (default: the folder that holds the chart).")] = None,
+    version: Annotated[str | None, typer.Option(
+        "--version", envvar="MKCHART_PACKAGE_VERSION", metavar="SEMVER",
+        help="The packaged chart's version instead of Chart.yaml's (the chart folder is not changed).")] = None,
+    app_version: Annotated[str | None, typer.Option(
+        "--app-version", envvar="MKCHART_APP_VERSION",
+        help="The packaged chart's appVersion instead of Chart.yaml's (the chart folder is not changed).")] = None,
     output: Output = "text",
     quiet: Quiet = False,
     lang: Lang = None,
@@ -403,7 +424,7 @@ def package(
         from mkchart.helm import package as build
         from mkchart.outcomes import ChartOutcome, Status
 
-        archive = build(chart_dir, destination)
+        archive = build(chart_dir, destination, version, app_version)
         console.line(t("p.packaged", chart=chart_dir, archive=archive))
         finish(console, RunReport("package", charts=[ChartOutcome(
             chart_dir.resolve().name, str(chart_dir), Status.PACKAGED, archive=str(archive))]))

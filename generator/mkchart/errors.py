@@ -178,6 +178,11 @@ class NotAChartError(MkchartError):
     """Raised when a folder given to regen, lint or package holds no chart mkchart knows."""
 
 
+class ChartVersionError(MkchartError):
+    """Raised when a chart's version is not one mkchart can bump or package with: Chart.yaml's
+    `version` on disk, or `mkchart package --version`, is no semantic version."""
+
+
 class InterruptError(MkchartError):
     """Raised when the user presses Ctrl-C, closes input or says no in a session, or when
     a run over many charts is interrupted: `outcomes` then says what was written."""

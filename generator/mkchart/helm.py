@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mkchart.answers.codecs import UNCARRIED
+from mkchart.chart import version as chart_version
 from mkchart.chart.layout import CHART_YAML
-from mkchart.errors import ExitCode, HelmMissingError, LintError, NotAChartError, UsageError
+from mkchart.errors import ChartVersionError, ExitCode, HelmMissingError, LintError, NotAChartError, UsageError, brief
 from mkchart.i18n import t
 from mkchart.outcomes import ChartOutcome, Status
 from mkchart.regen.textmerge import has_markers
@@ -85,10 +87,22 @@ def lint(chart: Path) -> LintReport:
     return LintReport(chart, tuple(problems), tuple(notes))
 
 
-def package(chart: Path, destination: Path | None = None) -> Path:
+def check_package_versions(version: str | None, app_version: str | None) -> None:
+    """`--version` a SemVer (Helm refuses a chart whose version is none, and repositories
+    sort by it), `--app-version` one line of text: refused before anything is built."""
+    if version is not None and not chart_version.is_semver(version):
+        raise ChartVersionError(t("p.version_bad", value=brief(version)), t("p.version_bad.hint"))
+    if app_version is not None and (not app_version.strip() or UNCARRIED.search(app_version) or "\n" in app_version):
+        raise UsageError(t("p.app_version_bad", value=brief(app_version)))
+
+
+def package(chart: Path, destination: Path | None = None, version: str | None = None,
+            app_version: str | None = None) -> Path:
     """Lint strictly, then write NAME-VERSION.tgz into `destination` (by default the
     chart's parent folder: an archive inside the chart would be packed into the next
-    one); returns its path."""
+    one); returns its path. `version` and `app_version` replace Chart.yaml's in the
+    package only (as `helm package --version --app-version`): the chart folder stays."""
+    check_package_versions(version, app_version)
     helm = _helm()
     destination = destination or chart.resolve().parent
     report = lint(chart)
@@ -102,6 +116,7 @@ def package(chart: Path, destination: Path | None = None) -> Path:
     except OSError as exc:
         raise UsageError(t("p.destination", destination=destination, reason=exc.strerror)) from None
     try:
-        return Path(helm.package(str(chart), destination=str(destination))).absolute()
+        return Path(helm.package(str(chart), destination=str(destination), version=version,
+                                 app_version=app_version)).absolute()
     except helm.HelmError as exc:
         raise LintError(t("p.helm_failed", chart=chart, error=exc)) from None

@@ -219,6 +219,33 @@ class Environment:
         "config.env.LOG_LEVEL=debug.", v.values_paths))
 
 
+DEFAULT_KUBE_VERSION = ">=1.29.0-0"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Metadata:
+    # Empty answers stand for defaults derived from other answers (the business, the server
+    # type's profile), so a record keeps only what a team chose (see tree.to_tree).
+    maintainers: tuple[str, ...] = field(default=(), metadata=doc(
+        "People who maintain the chart, each \"Name <email>\" or a name alone, e.g. "
+        "\"book team <book@example.com>,Li Lei\"; empty: one maintainer, BUSINESS team "
+        "(book team).", v.maintainers))
+    home: str = field(default="", metadata=doc(
+        "URL of the service's home page (http or https); empty: none.", v.url_or_empty))
+    sources: tuple[str, ...] = field(default=(), metadata=doc(
+        "URLs of the service's source code, e.g. its Git repository (http or https).", v.urls))
+    icon: str = field(default="", metadata=doc(
+        "URL of the chart's icon (http or https; SVG or PNG); empty: the server type's own "
+        "(chart.icon of its profile), else a generic one.", v.url_or_empty))
+    kubeVersion: str = field(default=DEFAULT_KUBE_VERSION, metadata=doc(
+        "Kubernetes versions the chart installs on, a semver constraint as Helm reads it "
+        "(-0 lets pre-release builds such as EKS's 1.29.0-eks match); empty: no constraint.",
+        v.semver_constraint_or_empty))
+    keywords: tuple[str, ...] = field(default=(), metadata=doc(
+        "Search words of the chart (a chart repository's search); empty: the server type and "
+        "the business.", v.keywords))
+
+
 def default_environments() -> dict[str, Environment]:
     """The seed's four environments, one namespace each: dev and test with one pod."""
     return {"dev": Environment(replicas=1), "test": Environment(replicas=1), "staging": Environment(),
@@ -279,3 +306,7 @@ class Answers:
         "in each: ENV=SETTINGS, one values-ENV.yaml per environment. --set environments=dev,prod "
         "lists them anew; --set environments.prod.replicas=3 sets one answer of one.",
         v.environment_names))
+    # Compact: the record keeps only the metadata answers that differ from the defaults.
+    metadata: Metadata = field(default_factory=Metadata, metadata={**doc(
+        "The chart's own metadata in Chart.yaml: maintainers, home, sources, icon, "
+        "kubeVersion, keywords."), "compact": True})

@@ -22,7 +22,7 @@ from typing import Any
 
 from mkchart import yamlio
 from mkchart.answers.model import WORKLOADS
-from mkchart.answers.rules import looks_secret
+from mkchart.answers.rules import looks_secret, url_or_empty
 from mkchart.data import profiles_dir
 from mkchart.errors import ProfileError, brief
 from mkchart.i18n import t
@@ -41,7 +41,9 @@ _CONTRACT_KEYS = ("image", "appImage", "sources", "user", "command", "writes", "
                   "health", "logs", "memory", "password", "needs")
 # Keys an earlier mkchart read in a profile, and where they went.
 _MOVED = {"chart.generatedSecret": "defaults.secrets.generate", "chart.startupSeconds": "defaults.probe.startupSeconds"}
-_CHART_KEYS = ("portName", "env", "files", "imageHint", "workloads", "oneReplica", "ensemble")
+_CHART_KEYS = ("portName", "env", "files", "imageHint", "workloads", "oneReplica", "ensemble", "icon")
+# The icon of a chart whose profile names none (a team's profile): Helm's own.
+GENERIC_ICON = "https://helm.sh/img/helm.svg"
 _ENSEMBLE_KEYS = ("file", "idEnv", "serverLine", "ports", "why")
 # A profile written before workloads existed runs as every kind, a Deployment first.
 _ALL_WORKLOADS = WORKLOADS
@@ -129,6 +131,7 @@ class ChartSettings:
     workloads: tuple[str, ...] = _ALL_WORKLOADS  # the kinds it runs as; the first is the default
     oneReplica: Mapping[str, str] | None = None  # why it runs as one pod only, and what to do instead
     ensemble: Ensemble | None = None
+    icon: str = ""  # URL of Chart.yaml's icon, the metadata.icon answer's default ("": GENERIC_ICON)
 
 
 @dataclass(frozen=True)
@@ -321,6 +324,9 @@ def _chart(reader: _Reader, data: Mapping[str, Any]) -> ChartSettings:
     workloads = reader.words(data, "workloads", "chart.") or _ALL_WORKLOADS
     if any(kind not in _ALL_WORKLOADS for kind in workloads) or len(set(workloads)) != len(workloads):
         raise reader.fail("chart.workloads", t("p.workloads", known=", ".join(_ALL_WORKLOADS)))
+    icon = reader.text(data, "icon", "chart.", "")
+    if url_or_empty(icon):  # Helm's lint refuses an icon that is no URL
+        raise reader.fail("chart.icon", t("p.icon"))
     return ChartSettings(
         portName=reader.text(data, "portName", "chart.", pattern=_PORT_NAME),
         env=dict(env),
@@ -329,6 +335,7 @@ def _chart(reader: _Reader, data: Mapping[str, Any]) -> ChartSettings:
         workloads=workloads,
         oneReplica=_one_replica(reader, data["oneReplica"]) if "oneReplica" in data else None,
         ensemble=_ensemble(reader, data.get("ensemble"), files) if "ensemble" in data else None,
+        icon=icon,
     )
 
 

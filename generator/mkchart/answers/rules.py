@@ -552,3 +552,86 @@ def _workload_problems(answers: Answers) -> list[AnswerError]:
         problems.append(AnswerError("replicas", t("v.replicas_claim", count=answers.replicas,
                                                   mode=answers.persistence.accessMode), t("v.replicas_claim.hint")))
     return problems
+
+
+# --- the chart's metadata (Chart.yaml) ------------------------------------------------------
+
+# "Name <email>" or a name alone: Chart.yaml's maintainers[].name and .email.
+_MAINTAINER = re.compile(r"(?P<name>[^<>]*?)\s*(?:<(?P<email>[^<>]*)>)?")
+# What Helm's lint takes as an email (govalidator.IsEmail), narrowed to the common form.
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
+                    r"(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+")
+# http(s)://host[:port][/path][?query][#fragment], no space: Helm's lint (govalidator.IsRequestURL)
+# takes any URL with a scheme; a chart repository's page only links http and https ones.
+_URL = re.compile(r"https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?([/?#][!-~]*)?")
+
+
+def parse_maintainer(text: str) -> tuple[str, str] | None:
+    """("book team", "book@example.com") from "book team <book@example.com>", (name, "")
+    from a name alone; None when it is neither."""
+    found = _MAINTAINER.fullmatch(text.strip())
+    if not found or not found["name"].strip() or (found["email"] is not None and not _EMAIL.fullmatch(found["email"])):
+        return None
+    return found["name"].strip(), found["email"] or ""
+
+
+def maintainers(value: object) -> str | None:
+    seen: set[str] = set()
+    for item in _items(value):
+        parsed = parse_maintainer(str(item))
+        if parsed is None:
+            return t("v.maintainer", item=brief(item))
+        if parsed[0] in seen:
+            return t("v.twice", item=clipped(parsed[0]))
+        seen.add(parsed[0])
+    return None
+
+
+def url_or_empty(value: object) -> str | None:
+    text = str(value)
+    return None if text == "" or (len(text) <= 2048 and _URL.fullmatch(text)) else t("v.url", value=brief(text))
+
+
+def urls(value: object) -> str | None:
+    for item in _items(value):
+        if item == "" or url_or_empty(item):
+            return t("v.url", value=brief(item))
+    return None
+
+
+def keywords(value: object) -> str | None:
+    seen: set[str] = set()
+    for item in _items(value):
+        if not str(item).strip():
+            return t("v.keyword_empty")
+        if str(item) in seen:
+            return t("v.twice", item=clipped(str(item)))
+        seen.add(str(item))
+    return None
+
+
+# A constraint as Helm reads kubeVersion (Masterminds/semver v3's NewConstraint): groups
+# joined by ||, each one or more comparisons joined by a comma or spaces, or a hyphen range;
+# a version may leave out its minor and patch, or write them x, X or *.
+_SEMVER_OPS = r"(?:!=|>=|=>|<=|=<|~>|\^|=|>|<|~)?"
+_CONSTRAINT_VERSION = (r"v?(?:[0-9]+|[xX*])(?:\.(?:[0-9]+|[xX*]))?(?:\.(?:[0-9]+|[xX*]))?"
+                       r"(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?")
+_COMPARISON = rf"{_SEMVER_OPS}\s*{_CONSTRAINT_VERSION}"
+_CONSTRAINT_GROUP = re.compile(
+    rf"\s*(?:{_CONSTRAINT_VERSION}\s+-\s+{_CONSTRAINT_VERSION}|{_COMPARISON}(?:(?:\s*,\s*|\s+){_COMPARISON})*)\s*")
+
+
+def semver_constraint_or_empty(value: object) -> str | None:
+    text = str(value)
+    if text == "":
+        return None
+    if len(text) <= 256 and all(_CONSTRAINT_GROUP.fullmatch(group) for group in text.split("||")):
+        return None
+    return t("v.semver_constraint", value=brief(text))
+
+
+# A chart's own version: SemVer 2.0 (Helm refuses a chart whose version is no semver;
+# mkchart asks for the strict MAJOR.MINOR.PATCH form, which every tool reads alike).
+SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
+                    r"(?:-((?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*))*))?"
+                    r"(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?")

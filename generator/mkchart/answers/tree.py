@@ -69,7 +69,13 @@ def to_tree(answers: Any) -> Tree:
     out: Tree = {}
     for f in dataclasses.fields(answers):
         value = getattr(answers, f.name)
-        if dataclasses.is_dataclass(value):
+        if dataclasses.is_dataclass(value) and f.metadata.get("compact"):
+            # A section added after charts were written: only what differs from its
+            # defaults, and nothing when nothing does, so older records stay as they are.
+            changed = _changed(value)
+            if changed:
+                out[f.name] = changed
+        elif dataclasses.is_dataclass(value):
             out[f.name] = to_tree(value)
         elif isinstance(value, tuple):
             out[f.name] = list(value)

@@ -15,9 +15,19 @@ from typing import Any
 
 from mkchart import __version__
 from mkchart.answers import profiles
-from mkchart.answers.model import Answers
+from mkchart.answers.model import SERVICE_WORKLOADS, Answers
+from mkchart.answers.profiles import GENERIC_ICON, Profile
+from mkchart.answers.rules import parse_maintainer
 from mkchart.answers.tree import to_tree
 from mkchart.chart.layout import pod_depth
+
+# A new chart's version (Chart.yaml `version`); regen bumps it from there (regen/version.py).
+INITIAL_VERSION = "0.1.0"
+# The `helm test` pod's container and image (templates/tests/test-connection.yaml, and
+# `test.image` in the skeleton's values.yaml: tests/test_chart_metadata.py checks they
+# agree), listed with the service's image in Chart.yaml's artifacthub.io/images.
+TEST_CONTAINER = "connect"
+TEST_IMAGE = "busybox:1.36.1"
 
 
 def profile_files(answers: Answers, given: list[str]) -> dict[str, bytes]:
@@ -77,15 +87,41 @@ def _workload(answers: Answers, profile: profiles.Profile) -> dict[str, Any]:
     }
 
 
-def chart_context(answers: Answers, config_files: list[str]) -> dict[str, Any]:
+def chart_metadata(answers: Answers, profile: Profile) -> dict[str, Any]:
+    """Chart.yaml's metadata: the metadata answers, each empty one replaced by its default
+    (the business's team as maintainer, the profile's icon, the type and business as
+    keywords), and the images the chart runs."""
+    meta = answers.metadata
+    parsed = [parse_maintainer(text) for text in meta.maintainers]
+    maintainers = [pair for pair in parsed if pair is not None] or [(f"{answers.business or answers.name} team", "")]
+    keywords = list(meta.keywords) or list(dict.fromkeys(filter(None, (answers.serverType, answers.business))))
+    image = f"{answers.image.repository}:{answers.image.tag}"
+    if answers.image.digest:
+        image += f"@{answers.image.digest}"
+    # The main container is named after the chart (.Chart.Name in the workload templates);
+    # services have a test pod too.
+    images = [{"name": answers.name, "image": image}]
+    if answers.workload in SERVICE_WORKLOADS:
+        images.append({"name": TEST_CONTAINER, "image": TEST_IMAGE})
+    return {
+        "maintainers": [{"name": name, "email": email} for name, email in maintainers],
+        "home": meta.home, "sources": list(meta.sources), "icon": meta.icon or profile.chart.icon or GENERIC_ICON,
+        "kubeVersion": meta.kubeVersion, "keywords": keywords, "images": images,
+    }
+
+
+def chart_context(answers: Answers, config_files: list[str], version: str = INITIAL_VERSION) -> dict[str, Any]:
     """The `cookiecutter` variables for one chart: top-level `name` and the `chart` tree.
 
-    `config_files` are the file names under the chart's files/config/ folder.
+    `config_files` are the file names under the chart's files/config/ folder; `version`
+    is the chart's own version (Chart.yaml), not an answer: regen carries it over.
     """
     profile = profiles.get(answers.serverType)
     settings, contract = profile.chart, profile.contract
     chart = to_tree(answers)
     chart["mkchartVersion"] = __version__
+    chart["chartVersion"] = version
+    chart["metadata"] = chart_metadata(answers, profile)
     chart["portName"] = settings.portName
     chart["protocol"] = contract.protocol
     chart["probe"]["port"] = answers.probe.port or answers.port

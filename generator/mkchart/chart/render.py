@@ -11,7 +11,7 @@ from typing import Any
 
 from mkchart.answers.model import Answers
 from mkchart.chart import valuesschema
-from mkchart.chart.context import chart_context, profile_files
+from mkchart.chart.context import INITIAL_VERSION, chart_context, profile_files
 from mkchart.chart.envfiles import environment_files
 from mkchart.chart.layout import README_FILE, SCHEMA_FILE, config_copy, pod_depth
 from mkchart.chart.readme import readme
@@ -56,12 +56,13 @@ def compile_skeleton() -> None:
     _skeleton()
 
 
-def render(answers: Answers, config_files: dict[str, bytes] | None = None) -> Rendered:
+def render(answers: Answers, config_files: dict[str, bytes] | None = None, version: str = INITIAL_VERSION) -> Rendered:
     """Render a whole chart. `config_files` maps file names to their contents (the
     `config.files` answers, already read); they land in files/config/, beside the
-    profile's own config files that none of them replaces."""
+    profile's own config files that none of them replaces. `version` is Chart.yaml's."""
     config_files = {**profile_files(answers, list(config_files or {})), **(config_files or {})}
-    rendered = render_templates(_skeleton(), {"cookiecutter": chart_context(answers, list(config_files))})
+    context = {"cookiecutter": chart_context(answers, list(config_files), version)}
+    rendered = render_templates(_skeleton(), context)
     for name, content in config_files.items():
         rendered[config_copy(name)] = content
     for name, text in environment_files(answers, _tojson).items():

@@ -485,4 +485,17 @@ MESSAGES: dict[str, str] = {
     "n.check": "{folder}: {problem}; run `mkchart namespaces {services}` without --check, resolve any conflicts and commit the result",
     "n.conflicts.hint": "edit each file between '<<<<<<< yours' and '>>>>>>> mkchart', keep what is right, delete the markers, then run `mkchart namespaces` again",
     "n.check.drift": "out of date with the services file",
+    # --- the chart's metadata and version (issue 14) ---
+    "v.maintainer": "{item} is no maintainer: write \"Name <email>\" or a name alone, e.g. \"book team <book@example.com>\"",
+    "v.url": "{value} is no URL: write http:// or https://, a host and a path, with no space",
+    "v.keyword_empty": "an empty keyword; leave it out",
+    "v.semver_constraint": "{value} is no version constraint Helm reads: write e.g. >=1.29.0-0, or >=1.29.0-0 <1.38.0-0",
+    "p.icon": "must be a URL, http:// or https:// (Helm's lint refuses any other icon)",
+    "r.version_bad": "{file}: version {found} is no semantic version (MAJOR.MINOR.PATCH), so regen cannot bump it",
+    "r.version_bad.hint": "set `version:` in {file} to one, e.g. 0.1.0, and run regen again (or --bump none)",
+    "r.note.version": "version {old} -> {new}",
+    "r.check.bump": " (regen bumps version {old} -> {new})",
+    "p.version_bad": "--version {value}: not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.4.0 or 1.4.0-rc.1)",
+    "p.version_bad.hint": "Helm refuses a chart whose version is no semantic version; nothing was packaged",
+    "p.app_version_bad": "--app-version {value}: must be one line of text, not empty",
 }

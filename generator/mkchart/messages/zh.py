@@ -479,4 +479,17 @@ MESSAGES: dict[str, str] = {
     "n.check": "{folder}：{problem}；请不带 --check 运行 `mkchart namespaces {services}`，解决冲突后提交结果",
     "n.conflicts.hint": "编辑每个文件中 '<<<<<<< yours' 与 '>>>>>>> mkchart' 之间的内容，保留正确的部分，删除标记，然后再次运行 `mkchart namespaces`",
     "n.check.drift": "与服务清单文件不一致",
+    # --- the chart's metadata and version (issue 14) ---
+    "v.maintainer": "{item} 不是维护者：请写作 \"名称 <邮箱>\" 或只写名称，例如 \"book team <book@example.com>\"",
+    "v.url": "{value} 不是 URL：请写 http:// 或 https://、主机名和路径，不含空格",
+    "v.keyword_empty": "关键字为空；请删去",
+    "v.semver_constraint": "{value} 不是 Helm 能读取的版本约束：例如 >=1.29.0-0，或 >=1.29.0-0 <1.38.0-0",
+    "p.icon": "必须是 http:// 或 https:// 的 URL（Helm 的 lint 不接受其他图标）",
+    "r.version_bad": "{file}：version {found} 不是语义化版本（MAJOR.MINOR.PATCH），regen 无法递增它",
+    "r.version_bad.hint": "请把 {file} 中的 `version:` 设为语义化版本，例如 0.1.0，然后再次运行 regen（或使用 --bump none）",
+    "r.note.version": "版本 {old} -> {new}",
+    "r.check.bump": "（regen 会把版本从 {old} 递增到 {new}）",
+    "p.version_bad": "--version {value}：不是语义化版本（MAJOR.MINOR.PATCH，例如 1.4.0 或 1.4.0-rc.1）",
+    "p.version_bad.hint": "Helm 不接受版本不是语义化版本的 chart；没有打包任何内容",
+    "p.app_version_bad": "--app-version {value}：必须是一行非空文本",
 }

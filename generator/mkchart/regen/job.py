@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mkchart.chart.version import DEFAULT_BUMP
 from mkchart.errors import ExitCode, InterruptError, MkchartError
 from mkchart.i18n import t
 from mkchart.inputs import Inputs, read_inputs
@@ -22,6 +23,7 @@ class RegenJob:
     sets: tuple[str, ...]
     check: bool
     dry_run: bool
+    bump: str = DEFAULT_BUMP  # how Chart.yaml's version moves when the chart changes
 
 
 @dataclass
@@ -52,7 +54,7 @@ def interrupted(jobs: list[RegenJob], outcomes: list[ChartOutcome]) -> Interrupt
 def run_regen_job(job: RegenJob) -> RegenResult:
     writes = not (job.check or job.dry_run)
     try:
-        plan = regenerate(job.folder, read_inputs(Inputs(answers_file=job.answers, sets=job.sets)), writes)
+        plan = regenerate(job.folder, read_inputs(Inputs(answers_file=job.answers, sets=job.sets)), writes, job.bump)
     except MkchartError as error:  # refused, or the OS refused a write: rolled back, other folders go on
         return _refused(job, error)
     notes = [f"mkchart: {t('e.note')}: {note}" for note in plan.notes]
@@ -69,6 +71,8 @@ def run_regen_job(job: RegenJob) -> RegenResult:
                 problem = t("j.interrupted", files=", ".join(plan.leftovers))
             else:
                 problem = t("r.check.drift") if plan.writes else t("r.check.unresolved")
+                if plan.bump:  # the version a release of this chart would carry
+                    problem += t("r.check.bump", old=plan.bump[0], new=plan.bump[1])
             result.errors.append(f"mkchart: {t('r.check', folder=job.folder, problem=problem)}")
         return result
     lines = [*report.change_lines(plan), report.summary_line(plan, written=True)]

@@ -31,10 +31,12 @@ from mkchart.answers.rebase import rebase
 from mkchart.answers.resolve import Resolved, resolve
 from mkchart.answers.tree import to_tree
 from mkchart.chart import valuesschema
-from mkchart.chart.context import profile_files
+from mkchart.chart import version as chart_version
+from mkchart.chart.context import INITIAL_VERSION, profile_files
 from mkchart.chart.layout import (
     ANSWERS_FILE,
     BASE_FILE,
+    CHART_YAML,
     CONFIG_FILES_DIR,
     README_FILE,
     SCHEMA_FILE,
@@ -47,7 +49,7 @@ from mkchart.chart.layout import (
 )
 from mkchart.chart.releases import release_renders
 from mkchart.chart.render import Rendered, move_pod_template, render
-from mkchart.errors import MkchartError
+from mkchart.errors import ChartVersionError, MkchartError
 from mkchart.i18n import t
 from mkchart.inputs import Given, Inputs, read_chart_copies, read_config_files, read_inputs
 from mkchart.new import recorded_answers
@@ -139,6 +141,7 @@ class RegenPlan(ChangeSet):
     notes: list[str] = field(default_factory=list)
     leftovers: list[str] = field(default_factory=list)  # what an interrupted regen left
     warnings: list[str] = field(default_factory=list)  # what the user must do by hand
+    bump: tuple[str, str] | None = None  # Chart.yaml's version before and after, when regen bumps it
 
     @property
     def name(self) -> str:
@@ -302,10 +305,10 @@ def _config(chart: Path, given: Given, answers: _Answers) -> dict[str, bytes]:
     return read_chart_copies(answers.new.answers, chart)
 
 
-def _base(answers: _Answers) -> Rendered:
+def _base(answers: _Answers, carried_version: str) -> Rendered:
     """The render of the old answers. Only the config files' names shape the other files,
     so it needs no contents."""
-    return render(answers.old, {config_name(p): b"" for p in answers.old.config.files})
+    return render(answers.old, {config_name(p): b"" for p in answers.old.config.files}, carried_version)
 
 
 @dataclass
@@ -370,15 +373,60 @@ def _base_change(stored: basefile.Stored, theirs: Rendered, config_paths: set[st
     return FileChange(BASE_FILE, action, stored.raw, after, t("r.note.base"))
 
 
-def _theirs(answers: _Answers, config: dict[str, bytes]) -> tuple[Rendered, Rendered | None]:
+def _theirs(answers: _Answers, config: dict[str, bytes], carried_version: str) -> tuple[Rendered, Rendered | None]:
     """Step 3: the new answers' render, and the base when it came for free."""
     old, new = answers.old, answers.new.answers
     if new == old and set(config) == {config_name(p) for p in old.config.files}:
         # Same answers: the render differs from the base only in the config files'
         # contents, which are copied as they are (the common case of --check in CI).
-        base = _base(answers)
+        base = _base(answers, carried_version)
         return {**base, **{config_copy(name): content for name, content in config.items()}}, base
-    return render(new, config), None
+    return render(new, config, carried_version), None
+
+
+def _written_version(chart: Path, stored: basefile.Stored, recorded: dict[str, str]) -> str:
+    """The version in Chart.yaml as mkchart last wrote it, which the render carries over so
+    that a regen that changes nothing else changes no version: the file's own when it is
+    untouched (the common case: the stored base is not inflated), else the stored base's
+    verified copy; charts written before regen bumped versions all said 0.1.0."""
+    disk = read_in_chart(chart, CHART_YAML)
+    written = recorded.get(CHART_YAML)
+    if disk is None or written is None or record.sha256(disk) != written:
+        disk = stored.files.get(CHART_YAML)
+        if disk is None or written is None or record.sha256(disk) != written:
+            return INITIAL_VERSION
+    found = chart_version.read(disk)
+    return found if found is not None and chart_version.is_semver(found) else INITIAL_VERSION
+
+
+def _bump(files: list[FileChange], theirs: Rendered, written_version: str, kind: str,
+          ) -> tuple[list[FileChange], Rendered, tuple[str, str] | None]:
+    """Step 4b: the chart's output changes, so its version moves: from the one in Chart.yaml
+    on disk (a version set by hand is bumped from), in the file regen leaves and in the
+    render the stored base and the record keep (so the next regen starts from it). A
+    Chart.yaml deleted, or still holding conflict markers, is left as it is."""
+    at = next((i for i, c in enumerate(files) if c.path == CHART_YAML), None)
+    if kind == "none" or at is None or CHART_YAML not in theirs:
+        return files, theirs, None
+    change = files[at]
+    if change.after is None or change.action in (Action.UNRESOLVED, Action.KEEP):
+        return files, theirs, None
+    current = chart_version.read(change.before) if change.before is not None else written_version
+    if current is None or not chart_version.is_semver(current):
+        raise ChartVersionError(t("r.version_bad", file=CHART_YAML, found=current or "-"),
+                                t("r.version_bad.hint", file=CHART_YAML))
+    new = chart_version.bumped(current, kind)
+    theirs = {**theirs, CHART_YAML: chart_version.with_version(theirs[CHART_YAML], new)}
+    after = chart_version.with_version(change.after, new)
+    action = change.action
+    if action in (Action.UNCHANGED, Action.UPDATE, Action.CREATE):
+        untouched = after == theirs[CHART_YAML]
+        action = Action.CREATE if change.before is None else Action.UPDATE if untouched else Action.MERGE
+    note = t("r.note.version", old=current, new=new)
+    files = [*files[:at], FileChange(CHART_YAML, action, change.before, after,
+                                     t("r.note.both", first=change.note, second=note) if change.note else note),
+             *files[at + 1:]]
+    return files, theirs, (current, new)
 
 
 def _record_change(answers: _Answers, config: dict[str, bytes], rendered: dict[str, str], config_paths: set[str],
@@ -483,9 +531,10 @@ def check_regen(chart: Path, given: Given) -> None:
 
 
 def plan_regen(chart: Path, answers_file: Path | None = None, sets: tuple[str, ...] = (),
-               cwd: Path | None = None) -> RegenPlan:
-    """Everything regen would do to CHART with these inputs; reads only, writes nothing."""
-    return plan_regen_given(chart, read_inputs(Inputs(answers_file=answers_file, sets=sets), cwd))
+               cwd: Path | None = None, bump: str = chart_version.DEFAULT_BUMP) -> RegenPlan:
+    """Everything regen would do to CHART with these inputs; reads only, writes nothing.
+    `bump` is how Chart.yaml's version moves when the chart changes (version.BUMPS)."""
+    return plan_regen_given(chart, read_inputs(Inputs(answers_file=answers_file, sets=sets), cwd), bump)
 
 
 def _schema_for_your_values(files: list[FileChange]) -> list[FileChange]:
@@ -517,15 +566,16 @@ def _edited(disks: dict[str, bytes | None], recorded: dict[str, str], config_pat
             if path not in config_paths and disk is not None and record.sha256(disk) != recorded.get(path)}
 
 
-def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
+def plan_regen_given(chart: Path, given: Given, bump: str = chart_version.DEFAULT_BUMP) -> RegenPlan:
     """`plan_regen` with the changes already read: `mkchart batch` passes each service's
     entry as the file layer, relative config files read from the services file's folder."""
     answers = _answers(chart, given)
     config = _config(chart, given, answers)
     stored = basefile.load(chart)
-    theirs, base = _theirs(answers, config)
-    config_paths = _config_paths(answers, config)
     recorded = answers.recorded.generated
+    written_version = _written_version(chart, stored, recorded)
+    theirs, base = _theirs(answers, config, written_version)
+    config_paths = _config_paths(answers, config)
     paths = set(recorded) | set(theirs) | config_paths
     disks = {path: read_in_chart(chart, path) for path in sorted(paths)}
     # The base matters only for a file the user edited (to merge it), and when a record
@@ -535,7 +585,7 @@ def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
     edited = _edited(disks, recorded, config_paths)
     kept = _verified(stored, recorded, edited)
     if base is None and (not recorded or edited - set(kept)):
-        base = _base(answers)
+        base = _base(answers, written_version)
     if not recorded:  # assume the old render is what mkchart wrote
         recorded = record.hashes({p: c for p, c in (base or {}).items() if p not in config_paths})
     merge_base = _as_written(answers, base or {}, recorded, kept, edited)
@@ -557,6 +607,11 @@ def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
                                      path in deleted))
     files = _one_workload(files, answers.new.answers.workload)
     files = _schema_for_your_values(files)
+    # What a chart repository would get differently: any file of the chart (not mkchart's
+    # record, its stored base, or what an interrupted run left) written otherwise.
+    bumped = None
+    if any(c.action.writes and c.path not in (ANSWERS_FILE, BASE_FILE, *left) for c in files):
+        files, theirs, bumped = _bump(files, theirs, written_version, bump)
     generated = record.hashes(theirs)
     base_change = _base_change(stored, theirs, config_paths, answers.recorded.generated, generated)
     record_change = _record_change(answers, config, generated, config_paths, files)
@@ -566,7 +621,8 @@ def plan_regen_given(chart: Path, given: Given) -> RegenPlan:
     damaged = [t("r.base.damaged", chart=name, base=BASE_FILE, reason=stored.damage)] if stored.damage else []
     return RegenPlan(chart, answers.new.answers, files,
                      [*answers.new.notes, *migrated, *damaged, *merge_base.notes(name)], left,
-                     live_warnings(replace(answers.old, workload=_written_workload(answers)), answers.new.answers))
+                     live_warnings(replace(answers.old, workload=_written_workload(answers)), answers.new.answers),
+                     bumped)
 
 
 def apply(plan: RegenPlan) -> None:
@@ -576,14 +632,14 @@ def apply(plan: RegenPlan) -> None:
     update_files(plan.chart, plan.writes, expected)
 
 
-def regenerate(chart: Path, given: Given, write: bool = True) -> RegenPlan:
+def regenerate(chart: Path, given: Given, write: bool = True, bump: str = chart_version.DEFAULT_BUMP) -> RegenPlan:
     """Plan CHART's regeneration under its lock, and with `write` apply it, after
     finishing whatever an interrupted regen left (without `write`, that is drift)."""
     if not is_folder(chart):
-        return plan_regen_given(chart, given)  # refused there, with the message for it
+        return plan_regen_given(chart, given, bump)  # refused there, with the message for it
     with chart_lock(chart, shared=not write):
         completed = recover(chart) if write else []
-        plan = plan_regen_given(chart, given)
+        plan = plan_regen_given(chart, given, bump)
         if completed:
             plan.notes.append(t("j.recovered", count=len(completed)))
         if write and plan.writes:
@@ -592,7 +648,7 @@ def regenerate(chart: Path, given: Given, write: bool = True) -> RegenPlan:
 
 
 def regen_chart(chart: Path, answers_file: Path | None = None, sets: tuple[str, ...] = (),
-                write: bool = True) -> RegenPlan:
+                write: bool = True, bump: str = chart_version.DEFAULT_BUMP) -> RegenPlan:
     """`mkchart regen CHART`: plan, and with `write` apply the plan; `plan.outcome()` and
     `plan.conflicts` tell what happened."""
-    return regenerate(chart, read_inputs(Inputs(answers_file=answers_file, sets=sets)), write)
+    return regenerate(chart, read_inputs(Inputs(answers_file=answers_file, sets=sets)), write, bump)
