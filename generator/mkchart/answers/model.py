@@ -145,8 +145,8 @@ class Ingress:
         v.subdomain_or_empty))
 
 
-# The ingress controller's namespace, as the namespaces chart's ingressControllerNamespace
-# says it by default (mkchart.namespaces.chartfiles): the two policies must name the same one.
+# The ingress controller's namespace: each chart's networkPolicy.ingressNamespace and, by
+# default, the namespaces chart's ingressControllerNamespace; the two policies name the same one.
 INGRESS_CONTROLLER_NAMESPACE = "ingress-nginx"
 
 
