@@ -140,7 +140,7 @@ def _leaves(tree: dict, prefix: str = "") -> list[str]:
 def test_chart_keeps_its_answers(make_chart: MakeChart) -> None:
     chart = make_chart("book-mysql-m1", "persistence.storageClass=glusterfs")
     recorded = yamlio.read_mapping(chart / ".mkchart.yaml")
-    assert recorded["mkchart"]["format"] == ANSWERS_FORMAT == 3
+    assert recorded["mkchart"]["format"] == ANSWERS_FORMAT == 4
     glusterfs = {"persistence": {"storageClass": "glusterfs"}}
     assert recorded["answers"] == to_tree(resolve("book-mysql-m1", None, glusterfs).answers)
     # the recorded answers regenerate the same answers

@@ -255,7 +255,8 @@ def test_every_value_is_commented(server_type: str, make_chart: MakeChart) -> No
         # resources) are documented by the comment on their top-level key.
         if parent.split(".")[0] in {"livenessProbe", "readinessProbe", "startupProbe", "podSecurityContext",
                                     "securityContext", "resources"} \
-                or parent.startswith(("test.image", "test.resources")) or parent == "config.env":
+                or parent.startswith(("test.image", "test.resources")) or parent in ("config.env",
+                                                                                     "networkPolicy.dns.podLabels"):
             continue
         block = []
         for previous in reversed(lines[:number]):
@@ -271,8 +272,9 @@ def test_chart_layout_is_the_seeds(make_chart: MakeChart) -> None:
     chart = make_chart("book-tomcat-n1")
     files = sorted(p.relative_to(chart).as_posix() for p in chart.rglob("*") if p.is_file())
     own = [layout.config_copy(name) for name in ("logging.properties", "server.xml")]  # the profile's
-    # A Deployment's chart: no other workload's template, no headless Service, no PDB.
-    others = {layout.STATEFULSET, layout.CRONJOB, layout.JOB, layout.SERVICE_HEADLESS, layout.PDB}
+    # A Deployment's chart: no other workload's template, no headless Service (its pdb.yaml and
+    # hpa.yaml render objects only for more than one pod, and with autoscaling.enabled).
+    others = {layout.STATEFULSET, layout.CRONJOB, layout.JOB, layout.SERVICE_HEADLESS}
     environments = [f"values-{env}.yaml" for env in ("dev", "test", "staging", "prod")]  # the seed's four
     assert files == sorted([*(set(layout.SKELETON_FILES) - others), layout.ANSWERS_FILE, layout.BASE_FILE, *own,
                             *environments, layout.SCHEMA_FILE, layout.README_FILE])
@@ -313,7 +315,10 @@ def test_mysql_password_is_a_generated_secret_never_logged(make_chart: MakeChart
     password = base64.b64decode(secret["data"]["MYSQL_ROOT_PASSWORD"]).decode()
     assert len(password) == 24 and password.isalnum()
     container = _container(objects)
-    assert {"secretRef": {"name": "book-mysql-m1-generated"}} in container["envFrom"]
+    # The image reads it from a file (MYSQL_ROOT_PASSWORD_FILE): no variable holds it (tests/test_policies.py).
+    assert "envFrom" not in container
+    password_file = {"name": "MYSQL_ROOT_PASSWORD_FILE", "value": "/run/secrets/generated/MYSQL_ROOT_PASSWORD"}
+    assert password_file in container["env"]
     assert not any(e["name"].startswith("MYSQL_RANDOM") for e in container["env"])
     assert not by_kind(render_objects(make_chart("book-tomcat-n1")), "Secret"), "only where a profile asks"
 

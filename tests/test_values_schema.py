@@ -272,3 +272,16 @@ def test_regen_lets_the_schema_allow_values_you_added_by_hand(mkchart: Run, make
     assert schema_errors(chart, {}) == ""
     again = mkchart("regen", "--check", str(chart))
     assert again.exit_code == 0, again.output
+
+
+@pytest.mark.parametrize(("values", "named"), [
+    ({"networkPolicy": {"fromNamespaces": ["Billing"]}}, "/networkPolicy/fromNamespaces/0"),
+    ({"networkPolicy": {"enabled": "true"}}, "/networkPolicy/enabled"),
+    ({"autoscaling": {"minReplicas": 0}}, "/autoscaling/minReplicas"),
+    ({"autoscaling": {"targetCPU": "80%"}}, "/autoscaling/targetCPU"),
+])
+def test_the_policies_values_are_checked(values: dict[str, Any], named: str, make_chart: MakeChart) -> None:
+    chart = make_chart("book-tomcat-n1")
+    assert named in schema_errors(chart, values)
+    assert schema_errors(chart, {"networkPolicy": {"fromNamespaces": ["billing"]},
+                                 "autoscaling": {"enabled": True, "minReplicas": 2, "maxReplicas": 4}}) == ""

@@ -203,7 +203,30 @@ def check_variation(chart: Path, server_type: str, kind: str, variation: Variati
     if kind == "deployment":
         _check_strategy(objects, server_type, variation)
     budgets = by_kind(objects, "PodDisruptionBudget")
-    assert len(budgets) == (1 if kind == "statefulset" and variation.replicas > 1 else 0)
+    assert len(budgets) == (1 if kind in SERVICES and variation.replicas > 1 else 0)
+    check_network_policy(objects, kind)
+
+
+def selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
+    """Whether a label selector's matchLabels select a pod with `labels`."""
+    return all(labels.get(key) == value for key, value in selector["matchLabels"].items())
+
+
+def check_network_policy(objects: list[dict[str, Any]], kind: str) -> None:
+    """The chart's one NetworkPolicy (on by default) covers its pods; a service's lets in
+    the release's own pods, the `helm test` pod among them, and a task's lets in nothing."""
+    policy = one(objects, "NetworkPolicy")["spec"]
+    pod_labels = pod_template(objects)["metadata"]["labels"]
+    assert selects(policy["podSelector"], pod_labels)
+    assert policy["policyTypes"] == ["Ingress"], "egress stays open unless asked"
+    if kind in TASKS:
+        assert not policy.get("ingress"), "a task's pods serve nothing"
+        return
+    (test_pod,) = by_kind(objects, "Pod")
+    own = policy["ingress"][0]
+    assert "ports" not in own, "the release's own pods on every port"
+    for labels in (pod_labels, test_pod["metadata"]["labels"]):
+        assert any(selects(peer["podSelector"], labels) for peer in own["from"]), labels
 
 
 def test_the_matrix_covers_every_type_and_the_issues_defaults() -> None:
@@ -570,7 +593,7 @@ def test_regen_from_deployment_to_statefulset_and_back_keeps_edits(mkchart: Run,
     assert "No data to move" in warning
 
     back = _switched(mkchart, chart, "workload=deployment")
-    for gone in (layout.STATEFULSET, layout.SERVICE_HEADLESS, layout.PDB):
+    for gone in (layout.STATEFULSET, layout.SERVICE_HEADLESS):
         assert not (chart / gone).exists(), gone
     assert workload(_assert_edits_kept(chart, layout.DEPLOYMENT))["kind"] == "Deployment"
     _warning(back, "book-tomcat-n1", "statefulset", "deployment")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 # The version of the answers-file format (`.mkchart.yaml`); bump it with a migration.
-ANSWERS_FORMAT = 3
+ANSWERS_FORMAT = 4
 
 if TYPE_CHECKING:
     from mkchart.answers.layers import Layers

@@ -75,8 +75,30 @@ def _format_2_to_3(document: Any) -> str:
     return t("m.2_3") if added else t("m.1_2.none")
 
 
+def _format_3_to_4(document: Any) -> str:
+    """Format 4 added `networkPolicy` and `podDisruptionBudget`, both on by default. A chart
+    made before has a release whose clients no policy names: a policy added by the next
+    regen could cut them off (a client in another namespace, a monitoring scraper), so its
+    record says off, and the note says how to turn it on once the clients are known. A
+    Deployment chart had no PodDisruptionBudget, and may have a templates/pdb.yaml of its
+    own: a second budget over the same pods would block every eviction."""
+    answers = _answers(document)
+    if answers is None:
+        return t("m.1_2.none")
+    notes = []
+    if "networkPolicy" not in answers:
+        policy = CommentedMap() if isinstance(answers, CommentedMap) else {}
+        policy["enabled"] = False
+        _add_after(answers, "networkPolicy", policy, "ingress")
+        notes.append(t("m.3_4"))
+    # A StatefulSet chart always had its budget (pdb.yaml); it keeps it.
+    if answers.get("workload") != "statefulset" and _add_after(answers, "podDisruptionBudget", False, "replicas"):
+        notes.append(t("m.3_4.pdb"))
+    return "; ".join(notes) or t("m.1_2.none")
+
+
 # MIGRATIONS[n] turns format n into format n + 1.
-MIGRATIONS: dict[int, Migration] = {0: _format_0_to_1, 1: _format_1_to_2, 2: _format_2_to_3}
+MIGRATIONS: dict[int, Migration] = {0: _format_0_to_1, 1: _format_1_to_2, 2: _format_2_to_3, 3: _format_3_to_4}
 
 
 def migrate(document: Any, found: int) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from mkchart.answers import environments, profiles, rules
-from mkchart.answers.model import Answers
+from mkchart.answers.model import GENERATED_FILES_PATH, Answers, Autoscaling
 from mkchart.errors import AnswerError, ProfileError, brief
 from mkchart.i18n import t
 
@@ -59,6 +59,10 @@ def _environment_problems(answers: Answers, profile: profiles.Profile) -> list[A
     hosts: dict[str, str] = {}
     for env in environments.effective(answers):
         where = f"environments.{env.name}"
+        if answers.autoscaling.enabled and env.replicas > 1 and environments.serves(answers):
+            problems.append(AnswerError(f"{where}.replicas", t("v.autoscaling_env_replicas", env=env.name),
+                                        t("v.autoscaling_env_replicas.hint", env=env.name)))
+        problems += _scaling_values(answers, profile, env.name)
         if env.replicas != answers.replicas:  # a task's too: it runs one pod per run
             again = replace(answers, replicas=env.replicas)
             for problem in [*rules.across(again), *_workload_problems(again, profile)]:
@@ -79,6 +83,41 @@ def _environment_problems(answers: Answers, profile: profiles.Profile) -> list[A
     return problems
 
 
+_SCALING_KEYS = ("minReplicas", "maxReplicas", "targetCPU", "targetMemory")
+
+
+def _scaling_values(answers: Answers, profile: profiles.Profile, name: str) -> list[AnswerError]:
+    """An environment's own autoscaling.minReplicas, maxReplicas and targets (free values)
+    by the rules of the chart's autoscaling answers."""
+    given = answers.environments[name].values
+    where = f"environments.{name}.values"
+    changed: dict[str, int] = {}
+    for key in _SCALING_KEYS:
+        path = f"autoscaling.{key}"
+        if path not in given:
+            continue
+        value = rules.scalar_value(given[path])
+        check = Autoscaling.__dataclass_fields__[key].metadata["check"]
+        if not isinstance(value, int) or isinstance(value, bool):
+            return [AnswerError(f"{where}.{path}", t("v.positive"))]
+        problem = check(value)
+        if problem:
+            return [AnswerError(f"{where}.{path}", problem)]
+        changed[key] = value
+    if not changed:
+        return []
+    def found(chosen: Answers) -> list[AnswerError]:
+        return [p for p in [*rules.autoscaling_problems(chosen), *_workload_problems(chosen, profile)]
+                if p.key.startswith("autoscaling.")]
+
+    scaling = answers.autoscaling
+    again = replace(answers, autoscaling=Autoscaling(
+        enabled=scaling.enabled, **{key: changed.get(key, getattr(scaling, key)) for key in _SCALING_KEYS}))
+    # What the chart's own answers break is said once, for them.
+    own = {(p.key, p.rule) for p in found(answers)}
+    return [AnswerError(f"{where}.{p.key}", p.rule, p.hint) for p in found(again) if (p.key, p.rule) not in own]
+
+
 def _workload_problems(answers: Answers, profile: profiles.Profile) -> list[AnswerError]:
     """A workload the type does not run as, and replica counts it cannot run with: two
     writers on one data folder, or an ensemble that cannot keep a majority."""
@@ -88,6 +127,10 @@ def _workload_problems(answers: Answers, profile: profiles.Profile) -> list[Answ
         return [AnswerError("workload", t("v.workload_type", type=name, workload=answers.workload, allowed=allowed),
                             t("v.workload_type.hint", allowed=allowed))]
     problems = []
+    if answers.autoscaling.enabled and answers.workload == "deployment" and (settings.oneReplica or settings.ensemble):
+        why = settings.oneReplica["why"] if settings.oneReplica else t("v.autoscaling_ensemble")
+        problems.append(AnswerError("autoscaling.enabled", t("v.autoscaling_type", type=name, why=why),
+                                    t("v.autoscaling_type.hint")))
     if count > 1 and settings.oneReplica:
         problems.append(AnswerError("replicas", t("v.replicas_one", type=name, count=count,
                                                   why=settings.oneReplica["why"]),
@@ -121,6 +164,12 @@ def _variable_problems(answers: Answers, profile: profiles.Profile) -> list[Answ
     if answers.password and contract.password is not None:
         defined.add(contract.password["env"])
     problems = []
+    by_file = set(answers.secrets.generate) & set(contract.fileEnv["names"] if contract.fileEnv else ())
+    for key, names in (("config.env", answers.config.env), ("secrets.env", answers.secrets.env)):
+        for name in sorted(names):
+            if name.endswith("_FILE") and name[: -len("_FILE")] in by_file:
+                problems.append(AnswerError(f"{key}.{name}", t("v.env_file_generated", name=name,
+                                                               key=name[: -len("_FILE")])))
     if not answers.secrets.envFrom:  # a Secret of the user's may define any name
         for arg in answers.config.args:
             for name in _VARIABLE.findall(arg):
@@ -142,6 +191,8 @@ def _mount_problems(answers: Answers, profile: profiles.Profile) -> list[AnswerE
              answers.config.mountPath.rstrip("/"): "config.mountPath"}
     taken.update({fact.path: "contract.writes" for fact in contract.writes})
     taken.update({fact.path: "contract.data" for fact in contract.data[1:]})
+    if contract.fileEnv and set(answers.secrets.generate) & set(contract.fileEnv["names"]):
+        taken[GENERATED_FILES_PATH] = "contract.fileEnv"
     problems = []
     for secret, folder in answers.secrets.files.items():
         what = taken.get(folder.rstrip("/"))

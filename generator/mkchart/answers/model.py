@@ -91,6 +91,10 @@ class Config:
         "Folder in the container where config files appear.", v.absolute_path))
 
 
+# Where a generated key the image reads from a file (the profile's contract.fileEnv) is mounted.
+GENERATED_FILES_PATH = "/run/secrets/generated"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Secrets:
     generate: tuple[str, ...] = field(default=(), metadata=doc(
@@ -139,6 +143,45 @@ class Ingress:
     tlsSecret: str = field(default="", metadata=doc(
         "Secret holding the TLS certificate for host; empty means plain HTTP.",
         v.subdomain_or_empty))
+
+
+# The ingress controller's namespace: each chart's networkPolicy.ingressNamespace and, by
+# default, the namespaces chart's ingressControllerNamespace; the two policies name the same one.
+INGRESS_CONTROLLER_NAMESPACE = "ingress-nginx"
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkPolicy:
+    enabled: bool = field(default=True, metadata=doc(
+        "A NetworkPolicy for the pods: only the release's own pods, the business's pods, the "
+        "ingress controller (with an Ingress) and fromNamespaces may connect to them; a cronjob's "
+        "or job's pods admit nothing. Off for charts made before mkchart had it (regen keeps them so)."))
+    fromNamespaces: tuple[str, ...] = field(default=(), metadata=doc(
+        "Namespaces whose pods may connect to the service's port, e.g. book-web (services only).",
+        v.namespace_names))
+    ingressNamespace: str = field(default=INGRESS_CONTROLLER_NAMESPACE, metadata=doc(
+        "Namespace of the ingress controller, whose pods reach the service's port while "
+        "ingress.enabled.", v.dns_label))
+    egress: tuple[str, ...] = field(default=(), metadata=doc(
+        "Where the pods may connect to: CIDR blocks (10.20.0.0/16) or namespace names; empty "
+        "leaves outgoing connections open. When set, DNS and the release's and business's own pods "
+        "are allowed too.", v.egress_targets))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Autoscaling:
+    enabled: bool = field(default=False, metadata=doc(
+        "A HorizontalPodAutoscaler sets the number of pods between minReplicas and maxReplicas "
+        "instead of replicas (a deployment of a type that runs more than one server only)."))
+    minReplicas: int = field(default=2, metadata=doc(
+        "Fewest pods the autoscaler keeps.", v.positive))
+    maxReplicas: int = field(default=5, metadata=doc(
+        "Most pods the autoscaler starts; at least minReplicas.", v.positive))
+    targetCPU: int = field(default=80, metadata=doc(
+        "Average CPU use the autoscaler aims at, in percent of resources.requests.cpu.", v.utilization))
+    targetMemory: int = field(default=0, metadata=doc(
+        "Average memory use the autoscaler aims at, in percent of resources.requests.memory; "
+        "0: no memory target.", v.utilization_or_zero))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -205,7 +248,8 @@ class EnvResources:
 @dataclass(frozen=True, kw_only=True)
 class Environment:
     replicas: int | None = field(default=None, metadata=doc(
-        "Pods in this environment (services only); empty: the replicas answer.", v.positive))
+        "Pods in this environment (services only); empty: the replicas answer. Above 1 refused "
+        "while autoscaling.enabled (the autoscaler sets the pods).", v.positive))
     resources: EnvResources = field(default_factory=EnvResources, metadata=doc(
         "Requests and limits in this environment, each empty for the chart's."))
     ingressHost: str = field(default="", metadata=doc(
@@ -277,6 +321,8 @@ class Answers:
         "answers."))
     persistence: Persistence = field(metadata=doc("Persistent data."))
     ingress: Ingress = field(default_factory=Ingress, metadata=doc("Outside access."))
+    networkPolicy: NetworkPolicy = field(default_factory=NetworkPolicy, metadata=doc(
+        "Who may connect to the pods, and where they may connect to."))
     memoryPercent: int = field(default=75, metadata=doc(
         "Share of resources.limits.memory, in percent, the server keeps its data in: "
         "ZooKeeper's JVM heap, Redis's maxmemory (types whose profile has a memory budget); "
@@ -293,6 +339,13 @@ class Answers:
     replicas: int = field(default=1, metadata=doc(
         "Number of pods (services only); ZooKeeper: 1, or an odd number from 3 for an "
         "ensemble; mysql and redis: 1.", v.positive))
+    podDisruptionBudget: bool = field(default=True, metadata=doc(
+        "A PodDisruptionBudget while more than one pod runs (replicas, or autoscaling.minReplicas): "
+        "a node drain takes one pod at a time, an ensemble keeps its quorum. Off for deployment "
+        "charts made before mkchart had one, which may have a templates/pdb.yaml of their own "
+        "(two budgets over one pod block every eviction)."))
+    autoscaling: Autoscaling = field(default_factory=Autoscaling, metadata=doc(
+        "A HorizontalPodAutoscaler (autoscaling/v2) for a deployment."))
     schedule: str = field(default="", metadata=doc(
         "When a cronjob runs: five fields (minute hour day-of-month month day-of-week, e.g. "
         "\"0 2 * * *\" for 02:00 daily) or @hourly, @daily, @weekly, @monthly, @yearly; read "

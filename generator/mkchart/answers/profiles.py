@@ -38,7 +38,7 @@ _UNITS = ("Mi", "mb")
 _PATH_KEYS = {"writes": ("path", "why", "sizeLimit", "source"), "data": ("path", "subPath", "why", "source"),
               "ships": ("path", "why", "source")}
 _CONTRACT_KEYS = ("image", "appImage", "sources", "user", "command", "writes", "data", "ships", "config", "ports",
-                  "health", "logs", "memory", "password", "needs")
+                  "health", "logs", "memory", "password", "needs", "fileEnv")
 # Keys an earlier mkchart read in a profile, and where they went.
 _MOVED = {"chart.generatedSecret": "defaults.secrets.generate", "chart.startupSeconds": "defaults.probe.startupSeconds"}
 _CHART_KEYS = ("portName", "env", "files", "imageHint", "workloads", "oneReplica", "ensemble", "icon")
@@ -89,6 +89,9 @@ class Contract:
     memory: Fact | None = None  # env or arg, unit: where the server's memory budget goes
     password: Fact | None = None  # env, arg: how a generated password reaches the server
     needs: Fact | None = None  # oneOf: variables of which the image needs one at its first start
+    # names: variables the image also reads from a file, NAME_FILE holding its path (Docker's
+    # secrets convention): a generated one is mounted as a file rather than passed as a variable.
+    fileEnv: Fact | None = None
 
     @property
     def protocol(self) -> str:
@@ -96,7 +99,7 @@ class Contract:
 
     def facts(self) -> Iterable[tuple[str, str]]:
         """Every fact's key and source, for the check that each names a known source."""
-        for name in ("user", "command", "config", "health", "logs", "memory", "password", "needs"):
+        for name in ("user", "command", "config", "health", "logs", "memory", "password", "needs", "fileEnv"):
             fact = getattr(self, name)
             if fact is not None:
                 yield f"contract.{name}", fact.source
@@ -273,13 +276,6 @@ def _contract(reader: _Reader, data: Mapping[str, Any]) -> Contract:
         password = reader.fact(block, "contract.password.", sources, {
             "env": reader.text(block, "env", "contract.password.", pattern=_ENV_NAME),
             "arg": reader.text(block, "arg", "contract.password.", "")})
-    needs = None
-    if data.get("needs") is not None:
-        block = reader.mapping(data["needs"], "contract.needs")
-        names = reader.words(block, "oneOf", "contract.needs.")
-        if not names or not all(_ENV_NAME.fullmatch(n) for n in names):
-            raise reader.fail("contract.needs.oneOf", t("p.env"))
-        needs = reader.fact(block, "contract.needs.", sources, {"oneOf": names})
     image = reader.text(data, "image", "contract.")
     if image and ":" not in image.rsplit("/", 1)[-1]:
         raise reader.fail("contract.image", t("p.image"))
@@ -306,8 +302,22 @@ def _contract(reader: _Reader, data: Mapping[str, Any]) -> Contract:
         logs=reader.fact(logs, "contract.logs.", sources, {"stdout": reader.flag(logs, "stdout", "contract.logs.")}),
         memory=memory,
         password=password,
-        needs=needs,
+        needs=_variables(reader, data, "needs", "oneOf", sources),
+        fileEnv=_variables(reader, data, "fileEnv", "names", sources),
     )
+
+
+def _variables(reader: _Reader, data: Mapping[str, Any], key: str, names_key: str,
+               sources: Mapping[str, str]) -> Fact | None:
+    """A fact about some of the image's variables (`needs`, `fileEnv`): a non-empty list of
+    names under `names_key`, or None when the contract has no `key`."""
+    if data.get(key) is None:
+        return None
+    block = reader.mapping(data[key], f"contract.{key}")
+    names = reader.words(block, names_key, f"contract.{key}.")
+    if not names or not all(_ENV_NAME.fullmatch(n) for n in names):
+        raise reader.fail(f"contract.{key}.{names_key}", t("p.env"))
+    return reader.fact(block, f"contract.{key}.", sources, {names_key: names})
 
 
 def _chart(reader: _Reader, data: Mapping[str, Any]) -> ChartSettings:

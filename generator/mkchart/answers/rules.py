@@ -8,6 +8,7 @@ interactive session), so a rule is written exactly once.
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 import re
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -51,6 +52,58 @@ def chart_name(value: object) -> str | None:
 
 def dns_label_or_empty(value: object) -> str | None:
     return None if value == "" else name_problem(str(value))
+
+
+def dns_label(value: object) -> str | None:
+    return t("v.non_empty") if value == "" else name_problem(str(value))
+
+
+def namespace_names(value: object) -> str | None:
+    """Namespaces a policy names: DNS labels (the API server's rule for a namespace), each once."""
+    seen: set[str] = set()
+    for item in _items(value):
+        problem = name_problem(str(item))
+        if problem:
+            return t("v.namespace_name", name=brief(item), problem=problem)
+        if str(item) in seen:
+            return t("v.twice", item=clipped(str(item)))
+        seen.add(str(item))
+    return None
+
+
+def egress_targets(value: object) -> str | None:
+    """Where pods may connect to: a CIDR block as the API server takes it (an address
+    with its prefix length and no host bits: 10.20.0.0/16), or a namespace name."""
+    seen: set[str] = set()
+    for item in _items(value):
+        text = str(item)
+        if "/" in text:
+            try:
+                network = ipaddress.ip_network(text, strict=True)
+            except ValueError:
+                return t("v.egress_cidr", item=brief(item))
+            if str(network) != text:  # 10.020.0.0/16, or an IPv6 block not in its short form
+                return t("v.egress_cidr", item=brief(item))
+        elif name_problem(text):
+            return t("v.egress_target", item=brief(item))
+        if text in seen:
+            return t("v.twice", item=clipped(text))
+        seen.add(text)
+    return None
+
+
+# An average use in percent of the request: above 100 is a real target where the limit
+# is above the request; a thousand is far past any limit mkchart sets.
+UTILIZATION_MAX = 1000
+
+
+def utilization(value: object) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= UTILIZATION_MAX
+    return None if ok else t("v.utilization", most=UTILIZATION_MAX)
+
+
+def utilization_or_zero(value: object) -> str | None:
+    return None if value == 0 else utilization(value)
 
 
 # Rules added after charts were written with answers they now refuse (a tag without a
@@ -292,10 +345,11 @@ TYPED_VALUES = {"replicaCount": "replicas", "image.pullPolicy": "pullPolicy", "i
 # (an Ingress per environment would pass the host check by), and mappings a scalar would
 # replace whole.
 _GUARDED = ("podSecurityContext", "securityContext", "serviceAccount.automount", "timezone.fromHost",
-            "ingress.enabled", "persistence.enabled")
+            "ingress.enabled", "persistence.enabled", "autoscaling.enabled")
 _MAPPINGS = ("image", "resources", "resources.requests", "resources.limits", "config", "config.env", "persistence",
              "ingress", "service", "podLabels", "podAnnotations", "livenessProbe", "readinessProbe", "startupProbe",
-             "job", "statefulset", "ensemble", "memoryBudget", "password", "timezone", "serviceAccount", "test")
+             "job", "statefulset", "ensemble", "memoryBudget", "password", "timezone", "serviceAccount", "test",
+             "networkPolicy", "networkPolicy.dns", "autoscaling", "generatedSecretFiles")
 
 
 def values_paths(value: object) -> str | None:
@@ -547,10 +601,35 @@ def _workload_problems(answers: Answers) -> list[AnswerError]:
                                                                    policy=answers.job.concurrencyPolicy,
                                                                    mode=answers.persistence.accessMode),
                                         t("v.concurrency_claim.hint")))
+        if answers.networkPolicy.fromNamespaces:
+            problems.append(AnswerError("networkPolicy.fromNamespaces", t("v.from_namespaces_task", workload=workload),
+                                        t("v.from_namespaces_task.hint")))
     elif (workload == "deployment" and answers.replicas > 1 and answers.persistence.enabled
           and answers.persistence.accessMode in _ONE_WRITER_MODES):
         problems.append(AnswerError("replicas", t("v.replicas_claim", count=answers.replicas,
                                                   mode=answers.persistence.accessMode), t("v.replicas_claim.hint")))
+    return problems + autoscaling_problems(answers)
+
+
+def autoscaling_problems(answers: Answers) -> list[AnswerError]:
+    """A HorizontalPodAutoscaler only for a Deployment (a StatefulSet's pods each own a
+    claim and a name; a task runs one pod per run), with a range it can keep, and never
+    more pods than the claim lets start."""
+    scaling = answers.autoscaling
+    problems = []
+    if scaling.minReplicas > scaling.maxReplicas:
+        problems.append(AnswerError("autoscaling.minReplicas", t("v.autoscaling_range", low=scaling.minReplicas,
+                                                                  high=scaling.maxReplicas)))
+    if not scaling.enabled:
+        return problems
+    if answers.workload != "deployment":
+        problems.append(AnswerError("autoscaling.enabled", t("v.autoscaling_workload", workload=answers.workload),
+                                    t("v.autoscaling_workload.hint")))
+    elif (scaling.maxReplicas > 1 and answers.persistence.enabled
+          and answers.persistence.accessMode in _ONE_WRITER_MODES):
+        problems.append(AnswerError("autoscaling.maxReplicas", t("v.autoscaling_claim", count=scaling.maxReplicas,
+                                                                  mode=answers.persistence.accessMode),
+                                    t("v.autoscaling_claim.hint")))
     return problems
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from mkchart import __version__
 from mkchart.answers import profiles
-from mkchart.answers.model import SERVICE_WORKLOADS, Answers
+from mkchart.answers.model import GENERATED_FILES_PATH, SERVICE_WORKLOADS, Answers
 from mkchart.answers.profiles import GENERIC_ICON, Profile
 from mkchart.answers.rules import parse_maintainer
 from mkchart.answers.tree import to_tree
@@ -139,6 +139,10 @@ def chart_context(answers: Answers, config_files: list[str], version: str = INIT
     chart["config"]["env"] = {**profile_env, **answers.config.env}
     chart["config"]["fileArgument"] = contract.config["argument"]
     chart["generatedSecret"] = list(answers.secrets.generate)
+    # The generated keys the image reads from a file (NAME_FILE): none of them is then in a variable.
+    by_file = contract.fileEnv["names"] if contract.fileEnv else ()
+    chart["generatedFiles"] = [key for key in answers.secrets.generate if key in by_file]
+    chart["generatedFilesPath"] = GENERATED_FILES_PATH
     chart["secretEnv"] = {name: dict(zip(("secret", "key"), ref.split("/", 1), strict=True))
                           for name, ref in answers.secrets.env.items()}
     chart["config"]["files"] = sorted(config_files)

@@ -49,7 +49,8 @@ def _differences(answers: Answers, env: Effective) -> dict[str, Any]:
     # Always there: logs and dashboards tell the environments apart by it, and the file is
     # a mapping from the start, so regen merges a key added to it by structure.
     _put(tree, "podLabels.environment", (env.name, f"podLabels.environment labels every pod {where}."))
-    if serves(answers) and env.replicas != answers.replicas:
+    # While the autoscaler sets the pods, a replicaCount would only mislead (fit refuses one above 1).
+    if serves(answers) and env.replicas != answers.replicas and not answers.autoscaling.enabled:
         _put(tree, "replicaCount", (env.replicas, f"replicaCount is the number of pods {where}."))
     if env.pull_policy != answers.image.pullPolicy:
         _put(tree, "image.pullPolicy", (env.pull_policy, f"image.pullPolicy is when the image is pulled {where}."))

@@ -21,6 +21,8 @@ CRONJOB = "templates/cronjob.yaml"
 JOB = "templates/job.yaml"
 SERVICE_HEADLESS = "templates/service-headless.yaml"
 PDB = "templates/pdb.yaml"
+HPA = "templates/hpa.yaml"
+NETWORK_POLICY = "templates/networkpolicy.yaml"
 SERVICE = "templates/service.yaml"
 CONFIGMAP = "templates/configmap.yaml"
 INGRESS = "templates/ingress.yaml"
@@ -40,8 +42,9 @@ CONFIG_FILES_DIR = "files/config"
 # Every file the skeleton can render; a chart has those its workload uses (a CronJob has no
 # Service, a StatefulSet no pvc.yaml).
 SKELETON_FILES = (
-    HELMIGNORE, CHART_YAML, CHARTS_KEEP, NOTES, HELPERS, CONFIGMAP, CRONJOB, DEPLOYMENT, INGRESS, JOB, PDB, PVC,
-    SECRET, SERVICE, SERVICE_ACCOUNT, SERVICE_HEADLESS, STATEFULSET, TEST_CONNECTION, VALUES_YAML,
+    HELMIGNORE, CHART_YAML, CHARTS_KEEP, NOTES, HELPERS, CONFIGMAP, CRONJOB, DEPLOYMENT, HPA, INGRESS, JOB,
+    NETWORK_POLICY, PDB, PVC, SECRET, SERVICE, SERVICE_ACCOUNT, SERVICE_HEADLESS, STATEFULSET, TEST_CONNECTION,
+    VALUES_YAML,
 )
 
 

@@ -126,6 +126,20 @@ _RULES: dict[str, dict[str, Any]] = {
     "resources.limits.*": _QUANTITY_VALUE,
     "test.resources.requests.*": _QUANTITY_VALUE,
     "test.resources.limits.*": _QUANTITY_VALUE,
+    "networkPolicy.ingressNamespace": {"type": "string", "pattern": _DNS_LABEL, "maxLength": 63},
+    "networkPolicy.fromNamespaces": {"type": "array", "items": {"type": "string", "pattern": _DNS_LABEL,
+                                                                 "maxLength": 63}},
+    "networkPolicy.egress": {"type": "array", "items": {"type": "string", "$comment": "a CIDR block or a namespace"}},
+    "networkPolicy.dns.namespace": {"type": "string", "pattern": _DNS_LABEL, "maxLength": 63},
+    "networkPolicy.dns.podLabels": {"type": "object", "propertyNames": {"pattern": _LABEL_KEY},
+                                    "additionalProperties": {"type": "string", "pattern": _LABEL_VALUE,
+                                                             "maxLength": 63}},
+    "autoscaling.minReplicas": {**_COUNT, "minimum": 1},
+    "autoscaling.maxReplicas": {**_COUNT, "minimum": 1},
+    "autoscaling.targetCPU": {"type": "integer", "minimum": 0, "maximum": 1000},
+    "autoscaling.targetMemory": {"type": "integer", "minimum": 0, "maximum": 1000},
+    "generatedSecretFiles.keys": {"type": "array", "items": {"type": "string", "pattern": _ENV_NAME}},
+    "generatedSecretFiles.path": {"type": "string", "pattern": _ABSOLUTE},
     "test.image.repository": _string(_REPOSITORY, "an image without its tag"),
     "test.image.tag": {"type": "string", "pattern": _TAG},
 }
@@ -136,7 +150,8 @@ for _probe in ("startupProbe", "livenessProbe", "readinessProbe"):
         _RULES[f"{_probe}.{_timing}"] = {**_COUNT, "minimum": _least}
 
 # Mappings whose keys are the user's own: labels, annotations, variables, Secrets' names.
-FREE = frozenset({"global", "podAnnotations", "podLabels", "serviceAccount.annotations", "service.annotations",
+FREE = frozenset({"global", "podAnnotations", "podLabels", "networkPolicy.dns.podLabels",
+                  "serviceAccount.annotations", "service.annotations",
                   "ingress.annotations", "nodeSelector", "affinity", "config.env", "secretEnv", "secretFiles"})
 # Mappings the user may add keys to, with every mapping in them: the free ones, and
 # Kubernetes objects given to the pods whole (a probe's httpGet.httpHeaders, a security

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from mkchart import __version__
 from mkchart.answers import profiles
+from mkchart.answers.model import INGRESS_CONTROLLER_NAMESPACE  # the charts' networkPolicy.ingressNamespace
 from mkchart.chart.layout import CHART_YAML, VALUES_YAML
 from mkchart.chart.render import Rendered
 from mkchart.data import HELMIGNORE, namespaces_chart_dir, skeleton_project_dir
@@ -20,7 +21,6 @@ from mkchart.namespaces.sizing import KINDS, RESOURCE_KEYS, STORAGE_KEY, Environ
 KIND_ANNOTATION = "mkchart/chart"
 HEADROOM_ANNOTATION = "mkchart/headroom"
 DEFAULT_HEADROOM = 25
-INGRESS_CONTROLLER_NAMESPACE = "ingress-nginx"
 
 
 @dataclass(frozen=True)

@@ -172,6 +172,8 @@ def usage(answers: Answers, env: str, values: Mapping[str, Any]) -> Usage:
     service = answers.workload in ("deployment", "statefulset")
     stateful = answers.workload == "statefulset"
     pods = reader.count("replicaCount") if service else 1
+    if answers.workload == "deployment" and reader.flag("autoscaling.enabled"):
+        pods = reader.count("autoscaling.maxReplicas")  # the most the autoscaler starts
     own_claim = reader.flag("persistence.enabled") and not lookup(values, "persistence.existingClaim")
     claims = (pods if stateful else 1) if own_claim else 0
     service_type = lookup(values, "service.type") if service else None
