@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from conftest import MakeChart, Run, edit_file, own_image, render_objects, snapshot
+from mkchart import yamlio
 from mkchart.answers import profiles
 from mkchart.chart import layout
 from mkchart.chart.valuesdoc import descriptions
@@ -57,6 +58,10 @@ def test_the_schema_refuses_the_issues_values_and_passes_the_defaults(server_typ
     chart = chart_for(make_chart, server_type, kind)
     schema = json.loads((chart / layout.SCHEMA_FILE).read_text())
     assert schema["additionalProperties"] is False
+    # The one-pass reader a batch reads them with reads what the full parser reads.
+    for path in [chart / layout.VALUES_YAML, *sorted(chart.glob("values-*.yaml"))]:
+        text = path.read_text()
+        assert yamlio.load_values(text) == yamlio.parse(text, path.name) != {}, path.name
     for values in [{}, *environment_values(chart).values()]:
         report = lint(chart, values)
         assert not report["errors"] and all(m["severity"] < 2 for m in report["messages"]), report
@@ -242,7 +247,6 @@ def test_regen_keeps_a_hand_edited_schema_and_a_readme_of_your_own(mkchart: Run,
     assert '"sidecar": {"type": "object"}' in (chart / layout.SCHEMA_FILE).read_text()
     assert "Ask the book team" in (chart / layout.README_FILE).read_text()
     assert schema_errors(chart, {"sidecar": {"image": "x"}}) == ""
-    assert '"replicaCount": 2' not in (chart / layout.SCHEMA_FILE).read_text()  # defaults live in values.yaml
 
 
 def test_regen_keeps_a_readme_written_before_mkchart_wrote_one(mkchart: Run, make_chart: MakeChart) -> None:
@@ -257,6 +261,14 @@ def test_regen_keeps_a_readme_written_before_mkchart_wrote_one(mkchart: Run, mak
     assert result.exit_code == 0, result.output
     assert (chart / layout.README_FILE).read_bytes() == before
     assert "README.md" in result.output and "kept as it is" in result.output
+    # Yours stays yours: a later change of the chart neither merges into it nor conflicts.
+    again = mkchart("regen", str(chart), "--set", "replicas=2")
+    assert again.exit_code == 0, again.output
+    assert (chart / layout.README_FILE).read_bytes() == before
+    # Deleted, it gives way to mkchart's.
+    (chart / layout.README_FILE).unlink()
+    assert mkchart("regen", str(chart)).exit_code == 0
+    assert (chart / layout.README_FILE).read_text().startswith("# book-tomcat-n1\n")
 
 
 def test_regen_lets_the_schema_allow_values_you_added_by_hand(mkchart: Run, make_chart: MakeChart) -> None:
@@ -285,3 +297,83 @@ def test_the_policies_values_are_checked(values: dict[str, Any], named: str, mak
     assert named in schema_errors(chart, values)
     assert schema_errors(chart, {"networkPolicy": {"fromNamespaces": ["billing"]},
                                  "autoscaling": {"enabled": True, "minReplicas": 2, "maxReplicas": 4}}) == ""
+
+
+@pytest.mark.parametrize(("value", "written"), [
+    ("podLabels.tier=1", 'tier: "1"'),  # a label is a string: the number's text
+    ("image.tag=20240101", 'tag: "20240101"'),
+    ("podAnnotations.owner=1", 'owner: "1"'),
+    ("autoscaling.maxReplicas=4", "maxReplicas: 4"),
+])
+def test_free_values_are_written_as_their_keys_take_them(value: str, written: str, make_chart: MakeChart) -> None:
+    chart = make_chart("book-tomcat-n1", f"environments.prod.values.{value}")
+    prod = chart / "values-prod.yaml"
+    assert written in prod.read_text()
+    assert schema_errors(chart, yaml.safe_load(prod.read_text())) == ""
+
+
+FREE_VALUE_REFUSALS = [
+    ("image.tag=latest", "'/image/tag'"),
+    ("service.port=99999", "'/service/port': must be at most 65535"),
+    ("persistence.size=lots", "'/persistence/size'"),
+    ("ingress.className=null", "'/ingress/className': got null"),
+    ("sidecar=1", "values.yaml has no sidecar"),
+    ("image.registry=harbor.example.com", "values.yaml has no image.registry"),
+]
+
+
+@pytest.mark.parametrize(("value", "named"), FREE_VALUE_REFUSALS, ids=[v for v, _ in FREE_VALUE_REFUSALS])
+def test_free_values_the_schema_refuses_are_refused_at_generation(value: str, named: str, mkchart: Run,
+                                                                   tmp_path: Path) -> None:
+    """A free value values-ENV.yaml would carry into a chart Helm refuses is refused now,
+    through --set and an answers file alike, with nothing written."""
+    key = f"environments.prod.values.{value.split('=')[0]}"
+    result = mkchart("new", "book-tomcat-n1", "--no-input", "--set", f"environments.prod.values.{value}")
+    assert result.exit_code == 2 and key in result.stderr and named in result.stderr, result.stderr
+    path, text = value.split("=", 1)
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(yaml.safe_dump({"environments": {"prod": {"values": {path: text}}}}))
+    result = mkchart("new", "book-tomcat-n1", "--no-input", "--answers", str(answers))
+    assert result.exit_code == 2 and named in result.stderr, result.stderr
+    assert not (tmp_path / "book-tomcat-n1").exists()
+
+
+def test_regen_warns_of_a_hand_edited_value_the_schema_refuses(mkchart: Run, make_chart: MakeChart) -> None:
+    chart = make_chart("book-tomcat-n1")
+    edit_file(chart / "values-prod.yaml", "podLabels:\n", "podLabels:\n  tier: 1\n")
+    result = mkchart("regen", str(chart), "--set", "replicas=2")
+    assert result.exit_code == 0, result.output
+    assert "values-prod.yaml holds a value its values.schema.json refuses" in result.stderr
+    assert "at '/podLabels/tier': got integer, want string" in result.stderr
+    assert "tier: 1" in (chart / "values-prod.yaml").read_text()  # kept: the user's to fix
+
+
+@pytest.mark.parametrize(("values", "named"), [
+    ({"podAnnotations": {"owner": 1}}, "/podAnnotations/owner"),
+    ({"nodeSelector": {"disktype": True}}, "/nodeSelector/disktype"),
+    ({"autoscaling": {"targetCPU": 0}}, "/autoscaling/targetCPU"),
+    ({"networkPolicy": {"egress": ["db.example.com"]}}, "/networkPolicy/egress/0"),
+    ({"test": {"resources": {"limits": None}}}, "limits"),
+])
+def test_values_the_api_server_would_refuse_are_refused_by_the_schema(values: dict[str, Any], named: str,
+                                                                     make_chart: MakeChart) -> None:
+    chart = make_chart("book-tomcat-n1")
+    assert named in schema_errors(chart, values)
+
+
+def test_the_schema_checker_agrees_with_helm(make_chart: MakeChart) -> None:
+    """mkchart's own reading of the schema (free values, regen's warnings) refuses what
+    Helm refuses and passes what Helm passes."""
+    from mkchart.chart import valuesschema
+
+    chart = make_chart("book-zk-n1", "serverType=zookeeper", "replicas=3")
+    schema = json.loads((chart / layout.SCHEMA_FILE).read_text())
+    base = yaml.safe_load((chart / layout.VALUES_YAML).read_text())
+    cases = [{}, {"replicaCount": 5}, {"replicaCount": 4}, {"image": {"tag": "latest"}}, {"ingres": {}},
+             {"persistence": {"enabled": "yes"}}, {"podLabels": {"a": "b c"}}, {"resources": {"limits": {"cpu": 2}}},
+             {"image": {"digest": "sha256:" + "a" * 64}}, {"image": {"digest": "sha256:x"}},
+             {"podAntiAffinity": "hard"}, {"podAntiAffinity": "always"}, {"writableDirs": [{"path": "/x"}]}]
+    for values in cases:
+        ours = valuesschema.problem(schema, valuesschema.merged(base, values)) is None
+        helms = schema_errors(chart, values) == ""
+        assert ours == helms, (values, schema_errors(chart, values))

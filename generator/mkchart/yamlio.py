@@ -532,3 +532,92 @@ def load_own(text: str) -> dict[str, Any] | None:
             return None
         container[key] = value
     return None if opened is not None else root
+
+
+_QUANTITY_WORD = re.compile(r"[0-9]+(m|k|Ki|Mi|Gi|Ti|M|G|T)")
+
+
+def _flow_mapping(text: str) -> dict[str, Any] | None:
+    """`{key: value, key: value}` with scalar values as the skeleton writes them."""
+    if not (text.startswith("{") and text.endswith("}")):
+        return None
+    found: dict[str, Any] = {}
+    body, start, quoted, index = text[1:-1], 0, False, 0
+    parts = []
+    while index < len(body):
+        char = body[index]
+        if char == "\\" and quoted:
+            index += 2
+            continue
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            parts.append(body[start:index].strip())
+            start = index + 1
+        index += 1
+    parts.append(body[start:].strip())
+    for part in parts:
+        pair = _own_key_value(part)
+        if pair is None or pair[1] is None:
+            return None
+        ok, value = _values_scalar(pair[1])
+        if not ok or pair[0] in found:
+            return None
+        found[pair[0]] = value
+    return found
+
+
+def _values_scalar(text: str) -> tuple[bool, Any]:
+    if text.startswith("{") and text != "{}":
+        mapping = _flow_mapping(text)
+        return mapping is not None, mapping
+    if text.lower() in _RESERVED - {"true", "false", "null"}:
+        return False, None  # yes, on, ~: words YAML versions read differently, for the full parser
+    if _QUANTITY_WORD.fullmatch(text):
+        return True, text  # 10m, 16Mi: a string to YAML (no number has a letter after its digits)
+    return _own_scalar(text)
+
+
+def load_values(text: str) -> dict[str, Any] | None:
+    """A chart's values.yaml as the skeleton renders it (block mappings, lists of scalars or
+    of flow mappings, comments), read in one pass without the full parser: a batch writes
+    the values table and schema of every chart from it. None for anything else, which the
+    caller reads with `parse`."""
+    root: dict[str, Any] = {}
+    stack: list[tuple[int, Any]] = [(0, root)]
+    opened: tuple[dict[str, Any], str, int] | None = None
+    for line in text.splitlines():
+        body = line.lstrip(" ")
+        if not body or body.startswith("#"):
+            continue
+        indent = len(line) - len(body)
+        if opened is not None:
+            parent, key, at = opened
+            if indent <= at:
+                return None
+            parent[key] = [] if body.startswith("- ") else {}
+            stack.append((indent, parent[key]))
+            opened = None
+        while stack[-1][0] > indent:
+            stack.pop()
+        depth, container = stack[-1]
+        if depth != indent:
+            return None
+        if isinstance(container, list):
+            ok, item = _values_scalar(body[2:]) if body.startswith("- ") else (False, None)
+            if not ok:
+                return None
+            container.append(item)
+            continue
+        pair = _own_key_value(body)
+        if pair is None or pair[0] in container:
+            return None
+        key, value_text = pair
+        if value_text is None:
+            opened = (container, key, indent)
+            continue
+        ok, value = _values_scalar(value_text)
+        if not ok:
+            return None
+        container[key] = value
+    return None if opened is not None else root

@@ -57,9 +57,13 @@ def _environment_problems(answers: Answers, profile: profiles.Profile) -> list[A
     server, an ensemble, a shared claim), its requests within its limits, a host of its own."""
     problems = []
     hosts: dict[str, str] = {}
+    scaled = answers.autoscaling.enabled and environments.serves(answers)
+    if scaled and answers.replicas > 1:  # the chart's own answer, which every environment without its own takes
+        problems.append(AnswerError("replicas", t("v.autoscaling_replicas"), t("v.autoscaling_replicas.hint")))
     for env in environments.effective(answers):
         where = f"environments.{env.name}"
-        if answers.autoscaling.enabled and env.replicas > 1 and environments.serves(answers):
+        own = answers.environments[env.name].replicas is not None
+        if scaled and env.replicas > 1 and own:
             problems.append(AnswerError(f"{where}.replicas", t("v.autoscaling_env_replicas", env=env.name),
                                         t("v.autoscaling_env_replicas.hint", env=env.name)))
         problems += _scaling_values(answers, profile, env.name)

@@ -11,9 +11,13 @@ from mkchart.answers.environments import Effective, effective, serves
 from mkchart.answers.fit import release_name
 from mkchart.answers.model import Answers
 from mkchart.answers.rules import scalar_value
+from mkchart.chart import valuesschema
+from mkchart.errors import AnswerError
+from mkchart.i18n import t
 
 Dumps = Callable[[Any], str]  # a value as a YAML scalar (the skeleton's tojson)
 _Leaf = tuple[Any, str]  # a value and its comment
+Typed = Callable[[str, str], object]  # a free value's path and text -> the value written
 
 
 def file_name(environment: str) -> str:
@@ -42,7 +46,7 @@ def _emit(tree: dict[str, Any], dumps: Dumps, indent: str = "") -> list[str]:
     return lines
 
 
-def _differences(answers: Answers, env: Effective) -> dict[str, Any]:
+def _differences(answers: Answers, env: Effective, typed: Typed | None) -> dict[str, Any]:
     """The values of `env` that differ from values.yaml's, as a tree of commented leaves."""
     tree: dict[str, Any] = {}
     where = f"in {env.name}"
@@ -64,11 +68,42 @@ def _differences(answers: Answers, env: Effective) -> dict[str, Any]:
         _put(tree, "ingress.host", (env.host, f"ingress.host is the host {env.name}'s Ingress answers for "
                                               "(no two environments share one)."))
     for path, text in answers.environments[env.name].values.items():
-        _put(tree, path, (scalar_value(text), f"{path} {where} (environments.{env.name}.values)."))
+        value = typed(path, text) if typed else scalar_value(text)
+        _put(tree, path, (value, f"{path} {where} (environments.{env.name}.values)."))
     return tree
 
 
-def environment_files(answers: Answers, dumps: Dumps) -> dict[str, str]:
+def free_value_problems(answers: Answers, schema: dict[str, Any]) -> list[AnswerError]:
+    """Each environment's free values held against the chart's values.schema.json, as
+    Helm holds values-ENV.yaml at install time: a value the chart does not have, or one of
+    the wrong type or form, is refused now rather than written into a file Helm refuses."""
+    problems = []
+    for name, environment in answers.environments.items():
+        for path, text in environment.values.items():
+            key = f"environments.{name}.values.{path}"
+            found = valuesschema.node_at(schema, path)
+            if found is None:
+                problems.append(AnswerError(key, t("v.values_unknown", path=path)))
+                continue
+            node, required = found
+            value = valuesschema.as_typed(node, scalar_value(text), text)
+            if value is None and not required:
+                continue  # null deletes the key there, which the schema allows
+            problem = valuesschema.problem(node, value, "/" + path.replace(".", "/"))
+            if problem:
+                problems.append(AnswerError(key, t("v.values_schema", problem=problem)))
+    return problems
+
+
+def typed_values(schema: dict[str, Any]) -> Typed:
+    """Free values as their keys take them (a label `1` as the string "1")."""
+    def typed(path: str, text: str) -> object:
+        found = valuesschema.node_at(schema, path)
+        return valuesschema.as_typed(found[0] if found else {}, scalar_value(text), text)
+    return typed
+
+
+def environment_files(answers: Answers, dumps: Dumps, typed: Typed | None = None) -> dict[str, str]:
     """Each environment's values-ENV.yaml, by file name."""
     files = {}
     for env in effective(answers):
@@ -79,6 +114,6 @@ def environment_files(answers: Answers, dumps: Dumps) -> dict[str, str]:
             f"# mkchart writes it from the environments.{env.name} answers (change them in .mkchart.yaml or",
             "# with --set, then run `mkchart regen`); edits made here by hand are kept.",
         ]
-        body = _emit(_differences(answers, env), dumps)
+        body = _emit(_differences(answers, env, typed), dumps)
         files[file_name(env.name)] = "\n".join([*header, "", *body]) + "\n"
     return files

@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from mkchart.answers.model import Answers
-from mkchart.chart import valuesschema
+from mkchart.answers.rules import LENIENT
+from mkchart.chart import valuesdoc, valuesschema
 from mkchart.chart.context import INITIAL_VERSION, chart_context, profile_files
-from mkchart.chart.envfiles import environment_files
-from mkchart.chart.layout import README_FILE, SCHEMA_FILE, config_copy, pod_depth
+from mkchart.chart.envfiles import environment_files, free_value_problems, typed_values
+from mkchart.chart.layout import README_FILE, SCHEMA_FILE, VALUES_YAML, config_copy, pod_depth
 from mkchart.chart.readme import readme
 from mkchart.data import skeleton_dir
+from mkchart.errors import AnswersError
 
 Rendered = dict[str, bytes]
 
@@ -65,16 +67,20 @@ def render(answers: Answers, config_files: dict[str, bytes] | None = None, versi
     rendered = render_templates(_skeleton(), context)
     for name, content in config_files.items():
         rendered[config_copy(name)] = content
-    for name, text in environment_files(answers, _tojson).items():
+    documented = valuesdoc.read(rendered[VALUES_YAML].decode("utf-8"))
+    schema = valuesschema.schema_text(answers, documented)
+    typed = None
+    if any(environment.values for environment in answers.environments.values()):
+        tree = json.loads(schema)
+        problems = [] if LENIENT.get() else free_value_problems(answers, tree)
+        if problems:
+            raise AnswersError(problems)
+        typed = typed_values(tree)
+    for name, text in environment_files(answers, _tojson, typed).items():
         rendered[name] = text.encode("utf-8")
-    rendered.update(documented_files(answers, rendered["values.yaml"].decode("utf-8")))
+    rendered[SCHEMA_FILE] = schema.encode("utf-8")
+    rendered[README_FILE] = readme(answers, documented).encode("utf-8")
     return rendered
-
-
-def documented_files(answers: Answers, values_text: str) -> Rendered:
-    """values.schema.json and README.md, both written from the rendered values.yaml."""
-    schema = valuesschema.dumps(valuesschema.values_schema(answers, values_text))
-    return {SCHEMA_FILE: schema.encode("utf-8"), README_FILE: readme(answers, values_text).encode("utf-8")}
 
 
 def _tojson(value: Any) -> str:

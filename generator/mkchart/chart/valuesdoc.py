@@ -54,10 +54,26 @@ def descriptions(text: str) -> dict[str, str]:
     return found
 
 
-def entries(text: str) -> list[Entry]:
+@dataclass(frozen=True)
+class Documented:
+    """values.yaml read: its tree, and each documented key's description."""
+
+    values: dict[str, Any]
+    descriptions: dict[str, str]
+
+
+def read(text: str) -> Documented:
+    # The skeleton's own values.yaml reads with the one-pass reader; anything else (a hand
+    # edit) with the full parser.
+    values = yamlio.load_values(text)
+    if values is None:
+        values = yamlio.parse(text, "values.yaml")
+    return Documented(values, descriptions(text))
+
+
+def entries(documented: Documented) -> list[Entry]:
     """Every key of values.yaml in document order, mappings before what they hold."""
-    values = yamlio.parse(text, "values.yaml")
-    found = descriptions(text)
+    found = documented.descriptions
     out: list[Entry] = []
 
     def walk(node: dict[str, Any], prefix: str) -> None:
@@ -67,5 +83,5 @@ def entries(text: str) -> list[Entry]:
             if isinstance(value, dict) and value:
                 walk(value, f"{path}.")
 
-    walk(values, "")
+    walk(documented.values, "")
     return out

@@ -11,19 +11,21 @@ pods as they are (probes, security contexts, resources, affinity) or free by nat
 the user's. A key the templates do not know would fail no rule there; Kubernetes checks
 those objects itself at install time.
 
-Patterns are written for both RE2 (Helm's Go engine) and Python's re: no look-arounds.
+Patterns are written for RE2 (Helm's Go engine): no look-arounds. mkchart checks values
+with them in Python too (`problem`), where they read the same for the values it writes.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from functools import lru_cache
 from typing import Any
 
-from mkchart import yamlio
 from mkchart.answers import profiles
 from mkchart.answers.model import Answers
 from mkchart.answers.rules import ACCESS_MODES, CRON_MACROS, HOOK_DELETE_POLICIES, HOOK_EVENTS, PULL_POLICIES
-from mkchart.chart.valuesdoc import descriptions
+from mkchart.chart.valuesdoc import Documented
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 
@@ -129,18 +131,24 @@ _RULES: dict[str, dict[str, Any]] = {
     "networkPolicy.ingressNamespace": {"type": "string", "pattern": _DNS_LABEL, "maxLength": 63},
     "networkPolicy.fromNamespaces": {"type": "array", "items": {"type": "string", "pattern": _DNS_LABEL,
                                                                  "maxLength": 63}},
-    "networkPolicy.egress": {"type": "array", "items": {"type": "string", "$comment": "a CIDR block or a namespace"}},
+    "networkPolicy.egress": {"type": "array", "items": {
+        "type": "string", "pattern": r"^([0-9.]+/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3}|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$",
+        "$comment": "a CIDR block (10.20.0.0/16) or a namespace name"}},
     "networkPolicy.dns.namespace": {"type": "string", "pattern": _DNS_LABEL, "maxLength": 63},
     "networkPolicy.dns.podLabels": {"type": "object", "propertyNames": {"pattern": _LABEL_KEY},
                                     "additionalProperties": {"type": "string", "pattern": _LABEL_VALUE,
                                                              "maxLength": 63}},
     "autoscaling.minReplicas": {**_COUNT, "minimum": 1},
     "autoscaling.maxReplicas": {**_COUNT, "minimum": 1},
-    "autoscaling.targetCPU": {"type": "integer", "minimum": 0, "maximum": 1000},
+    "autoscaling.targetCPU": {"type": "integer", "minimum": 1, "maximum": 1000},
     "autoscaling.targetMemory": {"type": "integer", "minimum": 0, "maximum": 1000},
     "generatedSecretFiles.keys": {"type": "array", "items": {"type": "string", "pattern": _ENV_NAME}},
     "generatedSecretFiles.path": {"type": "string", "pattern": _ABSOLUTE},
     "test.image.repository": _string(_REPOSITORY, "an image without its tag"),
+    # Annotations and node labels are strings to the API server (a bare 1 or true is refused there).
+    **{path: {"type": "object", "additionalProperties": {"type": "string"}}
+       for path in ("podAnnotations", "serviceAccount.annotations", "service.annotations", "ingress.annotations",
+                    "nodeSelector")},
     "test.image.tag": {"type": "string", "pattern": _TAG},
 }
 # Probes: Kubernetes Probe objects, the timings typed.
@@ -166,15 +174,16 @@ def is_open(path: str) -> bool:
     return any(".".join(parts[:end]) in OPEN for end in range(1, len(parts) + 1))
 # Keys inside open mappings that must still be there: every container has both a request
 # and a limit of each (the seed's rule), and the memory budget is computed from the limit.
-_REQUIRED_IN_OPEN = {"resources": ["requests", "limits"], "resources.requests": ["cpu", "memory"],
-                     "resources.limits": ["cpu", "memory"]}
+_REQUIRED_IN_OPEN = {path: required for prefix in ("resources", "test.resources") for path, required in (
+    (prefix, ["requests", "limits"]), (f"{prefix}.requests", ["cpu", "memory"]),
+    (f"{prefix}.limits", ["cpu", "memory"]))}
 
 
-def _tag_rule(answers: Answers) -> dict[str, Any]:
+def _tag_rule(has_version: bool) -> dict[str, Any]:
     """image.tag: a pinned version, never latest. The rule that a tag names a version (has
     a digit) is left out for a chart whose own tag predates that rule (regen reads such
     records leniently), so that its values.yaml still passes."""
-    if any(c.isdigit() for c in answers.image.tag):
+    if has_version:
         # Helm's message names the digit pattern a floating tag (latest, stable) misses.
         return {"type": "string", "allOf": [{"pattern": _TAG}, {"pattern": "[0-9]"}],
                 "$comment": "a pinned version such as 9.0.85-jre17: never latest, stable or mainline"}
@@ -182,11 +191,10 @@ def _tag_rule(answers: Answers) -> dict[str, Any]:
             "$comment": "a pinned version, never latest"}
 
 
-def _replicas_rule(answers: Answers) -> dict[str, Any]:
-    settings = profiles.get(answers.serverType).chart
-    if settings.oneReplica is not None:
-        return {**_COUNT, "maximum": 1, "$comment": f"{answers.serverType} runs as one server"}
-    if settings.ensemble is not None:
+def _replicas_rule(server_type: str, one_server: bool, ensemble: bool) -> dict[str, Any]:
+    if one_server:
+        return {**_COUNT, "maximum": 1, "$comment": f"{server_type} runs as one server"}
+    if ensemble:
         return {**_COUNT, "minimum": 1, "not": {"multipleOf": 2},
                 "$comment": "1, or an odd number of servers from 3 (a quorum)"}
     return _COUNT
@@ -246,13 +254,44 @@ def _item(sample: dict[str, Any], rules: dict[str, dict[str, Any]]) -> dict[str,
     return {"type": "object", "properties": properties, "additionalProperties": False, "required": list(sample)}
 
 
-def values_schema(answers: Answers, values_text: str) -> dict[str, Any]:
-    """The schema of the chart rendered from `answers`, whose values.yaml is `values_text`."""
-    values = yamlio.parse(values_text, "values.yaml")
-    rules = {**_RULES, "image.tag": _tag_rule(answers), "replicaCount": _replicas_rule(answers)}
-    root = _node(values, "", descriptions(values_text), rules)
+def _shape(value: Any) -> Any:
+    """What the schema of `value` depends on: its keys and types, not its strings and
+    numbers (and of a list, its first item, which shapes the items)."""
+    if isinstance(value, dict):
+        return {key: _shape(child) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0])] if value and isinstance(value[0], dict) else []
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return type(value)(0)
+    return "" if isinstance(value, str) else value
+
+
+@lru_cache(maxsize=256)
+def _schema_text(shape: str, described: tuple[tuple[str, str], ...], tag_has_version: bool, server_type: str,
+                 one_server: bool, ensemble: bool) -> str:
+    """The schema's text for one shape of values.yaml: charts of one type and workload
+    share it, so a batch builds and writes out each shape once."""
+    tag = _tag_rule(tag_has_version)
+    rules = {**_RULES, "image.tag": tag, "replicaCount": _replicas_rule(server_type, one_server, ensemble)}
+    root = _node(json.loads(shape), "", dict(described), rules)
     root["properties"]["global"] = {"type": "object", "description": "Helm's values shared with subcharts."}
-    return {"$schema": DRAFT, "title": f"Values of the {answers.name} chart", **root}
+    return dumps({"$schema": DRAFT, **root})
+
+
+def schema_text(answers: Answers, documented: Documented) -> str:
+    """values.schema.json of the chart rendered from `answers`, whose values.yaml is `documented`."""
+    settings = profiles.get(answers.serverType).chart
+    return _schema_text(json.dumps(_shape(documented.values)), tuple(documented.descriptions.items()),
+                        any(c.isdigit() for c in answers.image.tag), answers.serverType,
+                        settings.oneReplica is not None, settings.ensemble is not None)
+
+
+def values_schema(answers: Answers, documented: Documented) -> dict[str, Any]:
+    """The schema as a tree."""
+    schema: dict[str, Any] = json.loads(schema_text(answers, documented))
+    return schema
 
 
 def dumps(schema: dict[str, Any]) -> str:
@@ -286,3 +325,131 @@ def allow_values(schema_text: str, values: list[Any]) -> tuple[str, list[str]]:
     for tree in values:
         _yours(schema, tree, "", found)
     return (dumps(schema), found) if found else (schema_text, [])
+
+
+# --- checking values against the schema (the keywords this module writes) ------------------
+
+_JSON_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,), "object": (dict,),
+               "array": (list,), "null": (type(None),)}
+
+
+def _type_name(value: Any) -> str:
+    for name, kinds in _JSON_TYPES.items():
+        if isinstance(value, kinds) and not (isinstance(value, bool) and name in ("integer", "number")):
+            return name
+    return type(value).__name__
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    """The types a node takes, its anyOf branches' included."""
+    given = node.get("type", [])
+    found = {given} if isinstance(given, str) else set(given)
+    for branch in node.get("anyOf", []):
+        found |= _types(branch) or ({"string"} if isinstance(branch.get("const"), str) else set())
+    return found
+
+
+def _scalar_problem(node: dict[str, Any], value: Any, at: str) -> str | None:
+    types = _types(node) if "type" in node else set()
+    if types and _type_name(value) not in types and not (_type_name(value) == "integer" and "number" in types):
+        return f"at '{at}': got {_type_name(value)}, want {' or '.join(sorted(types))}"
+    if "enum" in node and value not in node["enum"]:
+        return f"at '{at}': {json.dumps(value)} is not one of {', '.join(json.dumps(o) for o in node['enum'])}"
+    if "const" in node and value != node["const"]:
+        return f"at '{at}': must be {json.dumps(node['const'])}"
+    if isinstance(value, str):
+        if "pattern" in node and not re.search(node["pattern"], value):
+            return f"at '{at}': {json.dumps(value)} does not match pattern '{node['pattern']}'"
+        if "maxLength" in node and len(value) > node["maxLength"]:
+            return f"at '{at}': longer than {node['maxLength']} characters"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "multipleOf" in node and value % node["multipleOf"]:
+            return f"at '{at}': not a multiple of {node['multipleOf']}"
+        if "minimum" in node and value < node["minimum"]:
+            return f"at '{at}': must be at least {node['minimum']}"
+        if "maximum" in node and value > node["maximum"]:
+            return f"at '{at}': must be at most {node['maximum']}"
+    return None
+
+
+def problem(node: dict[str, Any], value: Any, at: str = "") -> str | None:
+    """The first way `value` breaks `node` (a schema this module wrote), in Helm's words
+    ("at '/image/tag': ..."), or None. mkchart checks values with it before Helm would."""
+    found = _scalar_problem(node, value, at)
+    if found:
+        return found
+    if "not" in node and problem(node["not"], value, at) is None:
+        return f"at '{at}': {json.dumps(value)} is refused ({node.get('$comment', 'not allowed')})"
+    for branch in node.get("allOf", []):
+        found = problem(branch, value, at)
+        if found:
+            return found
+    if "anyOf" in node and all(problem(branch, value, at) for branch in node["anyOf"]):
+        return problem(node["anyOf"][0], value, at)
+    if isinstance(value, dict):
+        return _mapping_problem(node, value, at)
+    if isinstance(value, list) and isinstance(node.get("items"), dict):
+        for index, item in enumerate(value):
+            found = problem(node["items"], item, f"{at}/{index}")
+            if found:
+                return found
+    return None
+
+
+def _mapping_problem(node: dict[str, Any], value: dict[str, Any], at: str) -> str | None:
+    missing = [key for key in node.get("required", []) if key not in value]
+    if missing:
+        return f"at '{at}': missing property '{missing[0]}'"
+    properties, extra = node.get("properties", {}), node.get("additionalProperties", True)
+    names = node.get("propertyNames", {}).get("pattern")
+    for key, child in value.items():
+        if names and not re.search(names, str(key)):
+            return f"at '{at}/{key}': the key does not match pattern '{names}'"
+        if key in properties:
+            found = problem(properties[key], child, f"{at}/{key}")
+        elif extra is False:
+            return f"at '{at}': additional properties '{key}' not allowed"
+        else:
+            found = problem(extra, child, f"{at}/{key}") if isinstance(extra, dict) else None
+        if found:
+            return found
+    return None
+
+
+def node_at(schema: dict[str, Any], path: str) -> tuple[dict[str, Any], bool] | None:
+    """The schema of the value at dotted `path`, and whether its key is required; None
+    where the schema takes no such key."""
+    node, required = schema, True
+    for part in path.split("."):
+        properties = node.get("properties", {})
+        required = part in node.get("required", [])
+        if part in properties:
+            node = properties[part]
+            continue
+        extra = node.get("additionalProperties", True)
+        if extra is False:
+            return None
+        node = extra if isinstance(extra, dict) else {}
+    return node, required
+
+
+def as_typed(node: dict[str, Any], value: Any, text: str) -> Any:
+    """A free value (read as YAML reads a scalar) as the key takes it: the text itself
+    where the key takes only strings (a label `1`, a tag `20240101`)."""
+    types = _types(node)
+    if value is None or isinstance(value, str) or not types or types - {"string"}:
+        return value
+    return text
+
+
+def merged(base: Any, over: Any) -> Any:
+    """`over` merged into `base` as Helm merges a -f file over values.yaml (null deletes)."""
+    if not isinstance(base, dict) or not isinstance(over, dict):
+        return over
+    out = dict(base)
+    for key, value in over.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = merged(out.get(key), value)
+    return out

@@ -20,6 +20,7 @@ They are not in the stored base.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -184,17 +185,22 @@ def _missing_values(disk: bytes, theirs: bytes) -> list[str]:
     return sorted(_leaves(mine) - _leaves(yours))
 
 
+# Files a chart commonly has of its own, which mkchart began to write after 0.1.0.
+_OWN_FILES = (README_FILE, SCHEMA_FILE)
+
+
 def _yours_first(path: str) -> bool:
-    """Whether a chart may hold its own `path` from before mkchart wrote one: files that
-    charts commonly have, which mkchart began to write after 0.1.0."""
-    return (is_values_file(path) and path != VALUES_YAML) or path in (README_FILE, SCHEMA_FILE)
+    """Whether a chart may hold its own `path` from before mkchart wrote one."""
+    return (is_values_file(path) and path != VALUES_YAML) or path in _OWN_FILES
 
 
 def _kept_yours(path: str, disk: bytes, theirs: bytes) -> FileChange:
     """A values-ENV.yaml (the docs said to write one), README.md or values.schema.json the
     user wrote before mkchart wrote one: it stays as it is; from now on it counts as an
     edit of mkchart's, merged as such."""
-    missing = _missing_values(disk, theirs) if is_values_file(path) else []
+    if not is_values_file(path):
+        return FileChange(path, Action.KEEP, disk, disk, t("r.note.own_file"))
+    missing = _missing_values(disk, theirs)
     return FileChange(path, Action.KEEP, disk, disk, t("r.note.values_yours_missing", keys=", ".join(missing))
                       if missing else t("r.note.values_yours"))
 
@@ -542,7 +548,7 @@ def _schema_for_your_values(files: list[FileChange]) -> list[FileChange]:
     user added by hand to values.yaml (or a values-ENV.yaml) is allowed in the schema, as
     if added there by hand too, rather than failing every `helm lint` and install."""
     schema = next((c for c in files if c.path == SCHEMA_FILE), None)
-    if schema is None or schema.after is None or schema.action in (Action.CONFLICT, Action.UNRESOLVED):
+    if schema is None or schema.after is None or schema.action in (Action.CONFLICT, Action.UNRESOLVED, Action.KEEP):
         return files
     trees = []
     for change in files:
@@ -558,6 +564,40 @@ def _schema_for_your_values(files: list[FileChange]) -> list[FileChange]:
     action = Action.UNCHANGED if after == schema.before else (Action.CREATE if schema.before is None else Action.MERGE)
     note = t("r.note.schema_yours", keys=", ".join(allowed))
     return [replace(c, action=action, after=after, note=note) if c is schema else c for c in files]
+
+
+def _parsed(change: FileChange | None) -> Any:
+    if change is None or change.after is None:
+        return None
+    try:
+        return yamlio.parse(_decode(change.after), change.path)
+    except MkchartError:
+        return None  # beyond reading: Helm says so itself
+
+
+def _values_warnings(name: str, files: list[FileChange], theirs: Rendered) -> list[str]:
+    """Values the user edited by hand that the chart's schema refuses: regen keeps them, and
+    says so, since `helm lint` and every install would refuse the chart."""
+    by_path = {change.path: change for change in files}
+    schema_change = by_path.get(SCHEMA_FILE)
+    edited = [c for c in files if is_values_file(c.path) and c.after is not None and c.after != theirs.get(c.path)]
+    if not edited or schema_change is None or schema_change.after is None:
+        return []
+    try:
+        schema = json.loads(_decode(schema_change.after))
+    except ValueError:
+        return []  # the user's own text
+    base = _parsed(by_path.get(VALUES_YAML))
+    found = []
+    for change in edited:
+        values = _parsed(change)
+        if not isinstance(values, dict) or not isinstance(base, dict):
+            continue
+        held = values if change.path == VALUES_YAML else valuesschema.merged(base, values)
+        problem = valuesschema.problem(schema, held)
+        if problem:
+            found.append(t("r.warn.values_schema", chart=name, file=change.path, problem=problem))
+    return found
 
 
 def _edited(disks: dict[str, bytes | None], recorded: dict[str, str], config_paths: set[str]) -> set[str]:
@@ -612,7 +652,11 @@ def plan_regen_given(chart: Path, given: Given, bump: str = chart_version.DEFAUL
     bumped = None
     if any(c.action.writes and c.path not in (ANSWERS_FILE, BASE_FILE, *left) for c in files):
         files, theirs, bumped = _bump(files, theirs, written_version, bump)
-    generated = record.hashes(theirs)
+    # A README or schema of the user's own stays theirs: unrecorded, it is kept as it is by
+    # every regen (never merged with mkchart's, a whole-file conflict), until they delete it.
+    own = {c.path for c in files if c.action is Action.KEEP and c.after is not None and c.path in _OWN_FILES
+           and recorded.get(c.path) is None}
+    generated = record.hashes({path: content for path, content in theirs.items() if path not in own})
     base_change = _base_change(stored, theirs, config_paths, answers.recorded.generated, generated)
     record_change = _record_change(answers, config, generated, config_paths, files)
     files += [change for change in (base_change, record_change) if change is not None]
@@ -621,7 +665,8 @@ def plan_regen_given(chart: Path, given: Given, bump: str = chart_version.DEFAUL
     damaged = [t("r.base.damaged", chart=name, base=BASE_FILE, reason=stored.damage)] if stored.damage else []
     return RegenPlan(chart, answers.new.answers, files,
                      [*answers.new.notes, *migrated, *damaged, *merge_base.notes(name)], left,
-                     live_warnings(replace(answers.old, workload=_written_workload(answers)), answers.new.answers),
+                     [*live_warnings(replace(answers.old, workload=_written_workload(answers)), answers.new.answers),
+                      *_values_warnings(name, files, theirs)],
                      bumped)
 
 
