@@ -261,7 +261,8 @@ def test_kube_version_accepts_helm_constraints(constraint: str) -> None:
     assert semver_constraint_or_empty(constraint) is None
 
 
-@pytest.mark.parametrize("constraint", ["latest", ">>1.29", "1.29.0.1", ">=1.29.0 <", "||", "1.29-", ">=1.29'"])
+@pytest.mark.parametrize("constraint", ["latest", ">>1.29", "1.29.0.1", ">=1.29.0 <", "||", "1.29-", ">=1.29'",
+                                        ">=1.29.0-0\n<1.38.0-0"])
 def test_kube_version_refuses_what_is_no_constraint(constraint: str) -> None:
     assert semver_constraint_or_empty(constraint) is not None
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -494,44 +495,7 @@ def _own_key_value(body: str) -> tuple[str, str | None] | None:
 def load_own(text: str) -> dict[str, Any] | None:
     """The tree `dump_plain` wrote (comment lines skipped), or None when `text` is not in
     that form. Only a re-emit compared with the text proves the tree right."""
-    root: dict[str, Any] = {}
-    stack: list[tuple[int, Any]] = [(0, root)]  # (indent of the children, container)
-    opened: tuple[dict[str, Any], str, int] | None = None  # a key whose block comes next
-    for line in text.splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        indent = len(line) - len(line.lstrip(" "))
-        body = line[indent:]
-        if opened is not None:
-            parent, key, at = opened
-            if indent != at + 2:
-                return None
-            parent[key] = [] if body.startswith("- ") else {}
-            stack.append((indent, parent[key]))
-            opened = None
-        while stack[-1][0] > indent:
-            stack.pop()
-        depth, container = stack[-1]
-        if depth != indent:
-            return None
-        if isinstance(container, list):
-            ok, item = _own_scalar(body[2:]) if body.startswith("- ") else (False, None)
-            if not ok:
-                return None
-            container.append(item)
-            continue
-        pair = _own_key_value(body)
-        if pair is None:
-            return None
-        key, value_text = pair
-        if value_text is None:
-            opened = (container, key, indent)
-            continue
-        ok, value = _own_scalar(value_text)
-        if not ok:
-            return None
-        container[key] = value
-    return None if opened is not None else root
+    return _load_blocks(text, _own_scalar, any_indent=False)
 
 
 _QUANTITY_WORD = re.compile(r"[0-9]+(m|k|Ki|Mi|Gi|Ti|M|G|T)")
@@ -578,14 +542,13 @@ def _values_scalar(text: str) -> tuple[bool, Any]:
     return _own_scalar(text)
 
 
-def load_values(text: str) -> dict[str, Any] | None:
-    """A chart's values.yaml as the skeleton renders it (block mappings, lists of scalars or
-    of flow mappings, comments), read in one pass without the full parser: a batch writes
-    the values table and schema of every chart from it. None for anything else, which the
-    caller reads with `parse`."""
+def _load_blocks(text: str, scalar: Callable[[str], tuple[bool, Any]], any_indent: bool) -> dict[str, Any] | None:
+    """Block mappings and lists of scalars, comment lines skipped, each scalar read by
+    `scalar`; None for anything else. `any_indent`: a block may be indented by any number
+    of spaces (values.yaml's lists sit at their key's column + 2, as do its mappings)."""
     root: dict[str, Any] = {}
-    stack: list[tuple[int, Any]] = [(0, root)]
-    opened: tuple[dict[str, Any], str, int] | None = None
+    stack: list[tuple[int, Any]] = [(0, root)]  # (indent of the children, container)
+    opened: tuple[dict[str, Any], str, int] | None = None  # a key whose block comes next
     for line in text.splitlines():
         body = line.lstrip(" ")
         if not body or body.startswith("#"):
@@ -593,7 +556,7 @@ def load_values(text: str) -> dict[str, Any] | None:
         indent = len(line) - len(body)
         if opened is not None:
             parent, key, at = opened
-            if indent <= at:
+            if indent <= at or (not any_indent and indent != at + 2):
                 return None
             parent[key] = [] if body.startswith("- ") else {}
             stack.append((indent, parent[key]))
@@ -604,7 +567,7 @@ def load_values(text: str) -> dict[str, Any] | None:
         if depth != indent:
             return None
         if isinstance(container, list):
-            ok, item = _values_scalar(body[2:]) if body.startswith("- ") else (False, None)
+            ok, item = scalar(body[2:]) if body.startswith("- ") else (False, None)
             if not ok:
                 return None
             container.append(item)
@@ -616,8 +579,16 @@ def load_values(text: str) -> dict[str, Any] | None:
         if value_text is None:
             opened = (container, key, indent)
             continue
-        ok, value = _values_scalar(value_text)
+        ok, value = scalar(value_text)
         if not ok:
             return None
         container[key] = value
     return None if opened is not None else root
+
+
+def load_values(text: str) -> dict[str, Any] | None:
+    """A chart's values.yaml as the skeleton renders it (block mappings, lists of scalars or
+    of flow mappings, comments), read in one pass without the full parser: a batch writes
+    the values table and schema of every chart from it. None for anything else, which the
+    caller reads with `parse`."""
+    return _load_blocks(text, _values_scalar, any_indent=True)

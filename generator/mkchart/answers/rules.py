@@ -704,7 +704,9 @@ def semver_constraint_or_empty(value: object) -> str | None:
     text = str(value)
     if text == "":
         return None
-    if len(text) <= 256 and all(_CONSTRAINT_GROUP.fullmatch(group) for group in text.split("||")):
+    # One line: spaces separate constraints, a line break would only spread Chart.yaml's scalar.
+    one_line = "\n" not in text and "\r" not in text and "\t" not in text
+    if one_line and len(text) <= 256 and all(_CONSTRAINT_GROUP.fullmatch(group) for group in text.split("||")):
         return None
     return t("v.semver_constraint", value=brief(text))
 

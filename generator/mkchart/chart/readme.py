@@ -17,7 +17,7 @@ from mkchart.answers.fit import release_name
 from mkchart.answers.model import Answers
 from mkchart.chart.envfiles import file_name
 from mkchart.chart.valuesdoc import Documented, Entry, entries
-from mkchart.chart.valuesschema import FREE
+from mkchart.chart.valuesschema import FREE, json_string
 
 _KINDS = {"deployment": "a Deployment", "statefulset": "a StatefulSet (each pod its own claim and DNS name)",
           "cronjob": "a CronJob", "job": "a Job"}
@@ -56,7 +56,8 @@ def _rows(found: list[Entry]) -> list[str]:
         mapping = isinstance(entry.value, dict) and bool(entry.value) and entry.path not in FREE
         if mapping and not entry.description:
             continue
-        default = "" if mapping else _code(json.dumps(entry.value, ensure_ascii=False))
+        text = json_string(entry.value) if isinstance(entry.value, str) else json.dumps(entry.value, ensure_ascii=False)
+        default = "" if mapping else _code(text)
         rows.append(f"| {entry.path} | {_type(entry.value)} | {_cell(default)} | {_cell(entry.description)} |")
     return rows
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -268,14 +269,25 @@ def _shape(value: Any) -> Any:
     return "" if isinstance(value, str) else value
 
 
+# json's own string escaper (its C one where built): what json.dumps does for a string,
+# without its per-call set-up, a few hundred times a chart.
+json_string: Callable[[str], str] = json.encoder.encode_basestring
+
+
+# A description's place in a cached schema text: its key path between the marks.
+_MARK = "@@mkchart-description:"
+_MARKED = re.compile('"' + _MARK + '([^"]*)"')
+
+
 @lru_cache(maxsize=256)
-def _schema_text(shape: str, described: tuple[tuple[str, str], ...], tag_has_version: bool, server_type: str,
+def _schema_text(shape: str, described: tuple[str, ...], tag_has_version: bool, server_type: str,
                  one_server: bool, ensemble: bool) -> str:
-    """The schema's text for one shape of values.yaml: charts of one type and workload
-    share it, so a batch builds and writes out each shape once."""
+    """The schema's text for one shape of values.yaml, each description a mark to fill in:
+    charts of one type and workload share it (their descriptions differ by a name at
+    most), so a batch builds and writes out each shape once."""
     tag = _tag_rule(tag_has_version)
     rules = {**_RULES, "image.tag": tag, "replicaCount": _replicas_rule(server_type, one_server, ensemble)}
-    root = _node(json.loads(shape), "", dict(described), rules)
+    root = _node(json.loads(shape), "", {path: _MARK + path for path in described}, rules)
     root["properties"]["global"] = {"type": "object", "description": "Helm's values shared with subcharts."}
     return dumps({"$schema": DRAFT, **root})
 
@@ -283,9 +295,11 @@ def _schema_text(shape: str, described: tuple[tuple[str, str], ...], tag_has_ver
 def schema_text(answers: Answers, documented: Documented) -> str:
     """values.schema.json of the chart rendered from `answers`, whose values.yaml is `documented`."""
     settings = profiles.get(answers.serverType).chart
-    return _schema_text(json.dumps(_shape(documented.values)), tuple(documented.descriptions.items()),
+    text = _schema_text(json.dumps(_shape(documented.values)), tuple(documented.descriptions),
                         any(c.isdigit() for c in answers.image.tag), answers.serverType,
                         settings.oneReplica is not None, settings.ensemble is not None)
+    found = documented.descriptions
+    return _MARKED.sub(lambda match: json_string(found[match[1]]), text)
 
 
 def values_schema(answers: Answers, documented: Documented) -> dict[str, Any]:

@@ -543,7 +543,7 @@ def plan_regen(chart: Path, answers_file: Path | None = None, sets: tuple[str, .
     return plan_regen_given(chart, read_inputs(Inputs(answers_file=answers_file, sets=sets), cwd), bump)
 
 
-def _schema_for_your_values(files: list[FileChange]) -> list[FileChange]:
+def _schema_for_your_values(files: list[FileChange], theirs: Rendered) -> list[FileChange]:
     """The values files as regen leaves them, held against the schema it writes: a key the
     user added by hand to values.yaml (or a values-ENV.yaml) is allowed in the schema, as
     if added there by hand too, rather than failing every `helm lint` and install."""
@@ -552,7 +552,9 @@ def _schema_for_your_values(files: list[FileChange]) -> list[FileChange]:
         return files
     trees = []
     for change in files:
-        if is_values_file(change.path) and change.after is not None:
+        # A values file as mkchart renders it holds only keys its schema has: only the
+        # user's edits are read (a fleet's regen --check reads none).
+        if is_values_file(change.path) and change.after is not None and change.after != theirs.get(change.path):
             try:
                 trees.append(yamlio.parse(_decode(change.after), change.path))
             except MkchartError:
@@ -646,7 +648,7 @@ def plan_regen_given(chart: Path, given: Given, bump: str = chart_version.DEFAUL
             files.append(decide_file(path, disk, merge_base.files.get(path), theirs.get(path), recorded.get(path),
                                      path in deleted))
     files = _one_workload(files, answers.new.answers.workload)
-    files = _schema_for_your_values(files)
+    files = _schema_for_your_values(files, theirs)
     # What a chart repository would get differently: any file of the chart (not mkchart's
     # record, its stored base, or what an interrupted run left) written otherwise.
     bumped = None
