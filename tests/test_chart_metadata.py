@@ -103,15 +103,18 @@ rules:
 
 
 def _ct_problems(chart: Path) -> list[str]:
-    """What `ct lint` says of Chart.yaml: its schema (yamale) and its yamllint rules, every
+    """What `ct lint` says of the chart: Chart.yaml's schema (yamale), and its yamllint rules
+    over Chart.yaml and values.yaml (and, stricter than ct, each values-ENV.yaml), every
     level (a warning counts too)."""
     import yamale
     from yamllint import linter
     from yamllint.config import YamlLintConfig
 
     text = (chart / "Chart.yaml").read_text()
-    problems = [f"yamllint {p.line}:{p.column} {p.level} {p.message}"
-                for p in linter.run(text, YamlLintConfig(CT_LINTCONF))]
+    config = YamlLintConfig(CT_LINTCONF)
+    problems = [f"yamllint {path.name} {p.line}:{p.column} {p.level} {p.message}"
+                for path in [chart / "Chart.yaml", chart / "values.yaml", *sorted(chart.glob("values-*.yaml"))]
+                for p in linter.run(path.read_text(), config)]
     schema = yamale.make_schema(content=CT_CHART_SCHEMA)
     try:
         yamale.validate(schema, yamale.make_data(content=text))

@@ -301,6 +301,7 @@ def test_the_policies_values_are_checked(values: dict[str, Any], named: str, mak
 
 @pytest.mark.parametrize(("value", "written"), [
     ("podLabels.tier=1", 'tier: "1"'),  # a label is a string: the number's text
+    ("config.env.JAVA_OPTS=null", "JAVA_OPTS: null"),  # deletes a key values.yaml has
     ("image.tag=20240101", 'tag: "20240101"'),
     ("podAnnotations.owner=1", 'owner: "1"'),
     ("autoscaling.maxReplicas=4", "maxReplicas: 4"),
@@ -316,9 +317,17 @@ FREE_VALUE_REFUSALS = [
     ("image.tag=latest", "'/image/tag'"),
     ("service.port=99999", "'/service/port': must be at most 65535"),
     ("persistence.size=lots", "'/persistence/size'"),
-    ("ingress.className=null", "'/ingress/className': got null"),
+    ("ingress.className=null", "'/ingress': missing property 'className'"),  # Helm deletes it: required
     ("sidecar=1", "values.yaml has no sidecar"),
     ("image.registry=harbor.example.com", "values.yaml has no image.registry"),
+    # Below a value that is no mapping, a key pattern, a null for a key values.yaml lacks,
+    # a mapping without its sibling (review): each refused as Helm refuses the file.
+    ("config.env.A.B=1", "'/config/env/A': got object"),
+    ("service.port.x=1", "'/service/port': got object"),
+    ("writableDirs.0.path=/x", "'/writableDirs': got object, want array"),
+    ("podLabels.Bad_=x", "the key does not match pattern"),
+    ("podLabels.tier=null", "'/podLabels/tier': got null"),
+    ("secretEnv.DB_PASSWORD.secret=db", "missing property 'key'"),
 ]
 
 
@@ -336,6 +345,21 @@ def test_free_values_the_schema_refuses_are_refused_at_generation(value: str, na
     result = mkchart("new", "book-tomcat-n1", "--no-input", "--answers", str(answers))
     assert result.exit_code == 2 and named in result.stderr, result.stderr
     assert not (tmp_path / "book-tomcat-n1").exists()
+
+
+def test_regen_reads_values_as_helm_does_for_its_warning(mkchart: Run, make_chart: MakeChart) -> None:
+    """YAML 1.1, as Helm's Go reader: `yes` is a boolean (no warning where Helm passes),
+    `on` in a map of strings is a boolean too (a warning where Helm refuses)."""
+    chart = make_chart("book-tomcat-n1")
+    edit_file(chart / "values-prod.yaml", "podLabels:\n", "persistence:\n  enabled: yes\npodLabels:\n")
+    quiet = mkchart("regen", str(chart), "--set", "replicas=2")
+    assert quiet.exit_code == 0 and "refuses" not in quiet.stderr, quiet.stderr
+    assert schema_errors(chart, helm_python.values_from_yaml((chart / "values-prod.yaml").read_text())) == ""
+    edit_file(chart / "values-prod.yaml", "podLabels:\n", "nodeSelector:\n  ssd: on\npodLabels:\n")
+    loud = mkchart("regen", str(chart), "--set", "replicas=3")
+    assert "at '/nodeSelector/ssd': got boolean, want string" in loud.stderr, loud.stderr
+    assert "/nodeSelector/ssd" in schema_errors(chart, helm_python.values_from_yaml(
+        (chart / "values-prod.yaml").read_text()))
 
 
 def test_regen_warns_of_a_hand_edited_value_the_schema_refuses(mkchart: Run, make_chart: MakeChart) -> None:

@@ -592,3 +592,23 @@ def load_values(text: str) -> dict[str, Any] | None:
     the values table and schema of every chart from it. None for anything else, which the
     caller reads with `parse`."""
     return _load_blocks(text, _values_scalar, any_indent=True)
+
+
+def parse_as_helm(text: str, source: str) -> Any:
+    """`text` read with YAML 1.1's scalars, as Helm's Go reader takes a values file (`yes`
+    and `on` are true, `010` is 8), after `parse` has checked its size and nesting: what
+    Helm will hold against the chart's schema."""
+    import warnings
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    parse(text, source)  # the bounds, and a refusal that names the file
+    reader = YAML(typ="safe", pure=True)
+    reader.version = (1, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 1e3 without a dot: YAML 1.1 frowns, Go reads it
+        try:
+            return reader.load(text)
+        except YAMLError as error:
+            raise AnswersFileError(f"{source}: {error}") from None

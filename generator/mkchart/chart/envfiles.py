@@ -24,7 +24,7 @@ def file_name(environment: str) -> str:
     return f"values-{environment}.yaml"
 
 
-def _put(tree: dict[str, Any], path: str, leaf: _Leaf) -> None:
+def _put(tree: dict[str, Any], path: str, leaf: Any) -> None:
     *parents, last = path.split(".")
     node = tree
     for part in parents:
@@ -73,24 +73,22 @@ def _differences(answers: Answers, env: Effective, typed: Typed | None) -> dict[
     return tree
 
 
-def free_value_problems(answers: Answers, schema: dict[str, Any]) -> list[AnswerError]:
+def free_value_problems(answers: Answers, schema: dict[str, Any], values: dict[str, Any]) -> list[AnswerError]:
     """Each environment's free values held against the chart's values.schema.json, as
-    Helm holds values-ENV.yaml at install time: a value the chart does not have, or one of
-    the wrong type or form, is refused now rather than written into a file Helm refuses."""
+    Helm holds values-ENV.yaml merged over `values` (values.yaml) at install time: a key
+    the chart does not have, or a value of the wrong type or form, is refused now rather
+    than written into a file Helm refuses."""
+    typed = typed_values(schema)
     problems = []
     for name, environment in answers.environments.items():
         for path, text in environment.values.items():
             key = f"environments.{name}.values.{path}"
-            found = valuesschema.node_at(schema, path)
-            if found is None:
+            tree: dict[str, Any] = {}
+            _put(tree, path, typed(path, text))
+            problem = valuesschema.problem(schema, valuesschema.merged(values, tree))
+            if problem and " additional properties " in f" {problem} ":
                 problems.append(AnswerError(key, t("v.values_unknown", path=path)))
-                continue
-            node, required = found
-            value = valuesschema.as_typed(node, scalar_value(text), text)
-            if value is None and not required:
-                continue  # null deletes the key there, which the schema allows
-            problem = valuesschema.problem(node, value, "/" + path.replace(".", "/"))
-            if problem:
+            elif problem:
                 problems.append(AnswerError(key, t("v.values_schema", problem=problem)))
     return problems
 

@@ -8,6 +8,7 @@ not by whoever generated it."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from mkchart import __version__
@@ -42,8 +43,11 @@ def _cell(text: str) -> str:
 
 def _code(text: str) -> str:
     """`text` as Markdown code: a backtick in it needs a longer fence around it."""
-    fence = "``" if "`" in text else "`"
-    return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
+    if "`" not in text:
+        return f"`{text}`"
+    longest = max(len(run) for run in re.findall("`+", text))
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}"
 
 
 def _rows(found: list[Entry]) -> list[str]:

@@ -72,7 +72,7 @@ def render(answers: Answers, config_files: dict[str, bytes] | None = None, versi
     typed = None
     if any(environment.values for environment in answers.environments.values()):
         tree = json.loads(schema)
-        problems = [] if LENIENT.get() else free_value_problems(answers, tree)
+        problems = [] if LENIENT.get() else free_value_problems(answers, tree, documented.values)
         if problems:
             raise AnswersError(problems)
         typed = typed_values(tree)

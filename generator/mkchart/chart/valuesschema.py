@@ -347,7 +347,28 @@ _JSON_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boo
                "array": (list,), "null": (type(None),)}
 
 
+# The keywords `problem` knows: the ones this module writes.
+_CHECKED = frozenset({"$schema", "$comment", "title", "description", "type", "enum", "const", "pattern", "maxLength",
+                      "minimum", "maximum", "multipleOf", "not", "allOf", "anyOf", "properties",
+                      "additionalProperties", "required", "items", "uniqueItems", "propertyNames", "default"})
+
+
+def checkable(schema: Any) -> bool:
+    """Whether `problem` reads `schema` whole: it uses no keyword beyond this module's."""
+    if isinstance(schema, list):
+        return all(checkable(item) for item in schema)
+    if not isinstance(schema, dict):
+        return True
+    if not set(schema) <= _CHECKED:
+        return False
+    nested = [schema.get(key) for key in ("not", "additionalProperties", "items", "propertyNames")]
+    nested += [*schema.get("allOf", []), *schema.get("anyOf", []), *schema.get("properties", {}).values()]
+    return all(checkable(child) for child in nested if isinstance(child, dict))
+
+
 def _type_name(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return "integer"  # 1e0, 2.0: an integer to JSON Schema, as to Helm
     for name, kinds in _JSON_TYPES.items():
         if isinstance(value, kinds) and not (isinstance(value, bool) and name in ("integer", "number")):
             return name
@@ -457,13 +478,14 @@ def as_typed(node: dict[str, Any], value: Any, text: str) -> Any:
 
 
 def merged(base: Any, over: Any) -> Any:
-    """`over` merged into `base` as Helm merges a -f file over values.yaml (null deletes)."""
+    """`over` merged into `base` as Helm merges a -f file over values.yaml: a null deletes
+    a key values.yaml has, and stays a null where it has none."""
     if not isinstance(base, dict) or not isinstance(over, dict):
         return over
     out = dict(base)
     for key, value in over.items():
-        if value is None:
-            out.pop(key, None)
+        if value is None and key in base:
+            del out[key]
         else:
             out[key] = merged(out.get(key), value)
     return out

@@ -439,7 +439,7 @@ MESSAGES: dict[str, str] = {
     "r.switch.same_claim": "数据仍在 {claims} 上，新的 Pod 也挂载它；在可以短暂停机时升级：helm upgrade {name} ./{name} --namespace NAMESPACE",
     "r.switch.reuse": "最简单：让新的 Pod 直接挂载原来的存储卷，在 values.yaml 中设置 persistence.existingClaim: {old}（无需复制；先确认该存储卷在升级后仍保留：Deployment 的存储卷需 persistence.keepOnUninstall 为 true，StatefulSet 的需 retentionPolicy 为 Retain）",
     "r.switch.or_copy": "或者把数据复制到新 Pod 自己的存储卷 {new}：先创建它（{size}，存储类 {storage}），再用同时挂载两者的 Pod 从 {old} 复制（cp -a）",
-    "r.warn.values_schema": "{chart}：{file} 中有 values.schema.json 拒绝的值，`helm lint` 和每次安装都会拒绝该 chart：{problem}。请修正该值（若是你自己的键，则修改 schema）。",
+    "r.warn.values_schema": "{chart}：{file} 中有 values.schema.json 拒绝的值，使用该文件时 Helm 会拒绝该 chart（`helm lint` 以及带该文件的 `helm install`/`upgrade`）：{problem}。请修正该值（若是你自己的键，则修改 schema）。",
     "r.claims_changed": "{chart}：存储卷模板改变了（大小、存储类或访问模式）。API server 拒绝修改运行中 StatefulSet 的 volumeClaimTemplates，所以在替换 StatefulSet 之前 `helm upgrade` 会失败：kubectl -n NAMESPACE delete statefulset {name} --cascade=orphan（其 Pod 继续运行），然后 helm upgrade。已有的存储卷保持原来的大小和存储类：在存储类允许扩容时，用 kubectl -n NAMESPACE edit pvc 逐个扩容（data-{name}-N）。",
     "r.ensemble_resize": "{chart}：运行中的 {type} 集群从 {old} 台服务器一次升级改为 {new} 台，可能在新的空服务器之间选出 leader 而丢失数据；在 ensemble.allowResize 为 true 之前安装会拒绝。请先按 docs/stateful.md（调整集群规模）操作。",
     "r.switch.default_class": "集群默认",

@@ -569,10 +569,11 @@ def _schema_for_your_values(files: list[FileChange], theirs: Rendered) -> list[F
 
 
 def _parsed(change: FileChange | None) -> Any:
+    """A values file as Helm will read it (YAML 1.1's scalars)."""
     if change is None or change.after is None:
         return None
     try:
-        return yamlio.parse(_decode(change.after), change.path)
+        return yamlio.parse_as_helm(_decode(change.after), change.path)
     except MkchartError:
         return None  # beyond reading: Helm says so itself
 
@@ -583,12 +584,14 @@ def _values_warnings(name: str, files: list[FileChange], theirs: Rendered) -> li
     by_path = {change.path: change for change in files}
     schema_change = by_path.get(SCHEMA_FILE)
     edited = [c for c in files if is_values_file(c.path) and c.after is not None and c.after != theirs.get(c.path)]
-    if not edited or schema_change is None or schema_change.after is None:
-        return []
+    if not edited or schema_change is None or schema_change.after is None or schema_change.action is Action.KEEP:
+        return []  # nothing edited, or a schema of the user's own
     try:
         schema = json.loads(_decode(schema_change.after))
     except ValueError:
         return []  # the user's own text
+    if not valuesschema.checkable(schema):
+        return []  # keywords mkchart does not check with (a hand-added patternProperties)
     base = _parsed(by_path.get(VALUES_YAML))
     found = []
     for change in edited:
