@@ -18,23 +18,20 @@ from mkchart.answers.fit import release_name
 from mkchart.answers.model import Answers
 from mkchart.chart.envfiles import file_name
 from mkchart.chart.valuesdoc import Documented, Entry, entries
-from mkchart.chart.valuesschema import FREE, json_string
+from mkchart.chart.valuesschema import FREE, json_string, json_type
 
 _KINDS = {"deployment": "a Deployment", "statefulset": "a StatefulSet (each pod its own claim and DNS name)",
           "cronjob": "a CronJob", "job": "a Job"}
 
 
+# helm-docs' words for the JSON types.
+_TYPES = {"boolean": "bool", "integer": "int", "number": "float", "string": "string", "array": "list",
+          "object": "object"}
+
+
 def _type(value: Any) -> str:
     """The value's type in helm-docs' words."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "float"
-    if isinstance(value, str):
-        return "string"
-    return "list" if isinstance(value, list) else "object"
+    return _TYPES.get(json_type(value), "object")
 
 
 def _cell(text: str) -> str:

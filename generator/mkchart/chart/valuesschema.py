@@ -201,20 +201,24 @@ def _replicas_rule(server_type: str, one_server: bool, ensemble: bool) -> dict[s
     return _COUNT
 
 
-def _infer(value: Any) -> dict[str, Any]:
+def json_type(value: Any) -> str:
+    """The JSON Schema type of a value read from YAML ("" for anything else)."""
     if isinstance(value, bool):
-        return {"type": "boolean"}
+        return "boolean"
     if isinstance(value, int):
-        return {"type": "integer"}
+        return "integer"
     if isinstance(value, float):
-        return {"type": "number"}
+        return "number"
     if isinstance(value, str):
-        return {"type": "string"}
+        return "string"
     if isinstance(value, list):
-        return {"type": "array"}
-    if isinstance(value, dict):
-        return {"type": "object"}
-    return {}
+        return "array"
+    return "object" if isinstance(value, dict) else ""
+
+
+def _infer(value: Any) -> dict[str, Any]:
+    found = json_type(value)
+    return {"type": found} if found else {}
 
 
 def _node(value: Any, path: str, text: dict[str, str], rules: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -300,12 +304,6 @@ def schema_text(answers: Answers, documented: Documented) -> str:
                         settings.oneReplica is not None, settings.ensemble is not None)
     found = documented.descriptions
     return _MARKED.sub(lambda match: json_string(found[match[1]]), text)
-
-
-def values_schema(answers: Answers, documented: Documented) -> dict[str, Any]:
-    """The schema as a tree."""
-    schema: dict[str, Any] = json.loads(schema_text(answers, documented))
-    return schema
 
 
 def dumps(schema: dict[str, Any]) -> str:

@@ -195,9 +195,9 @@ def _yours_first(path: str) -> bool:
 
 
 def _kept_yours(path: str, disk: bytes, theirs: bytes) -> FileChange:
-    """A values-ENV.yaml (the docs said to write one), README.md or values.schema.json the
-    user wrote before mkchart wrote one: it stays as it is; from now on it counts as an
-    edit of mkchart's, merged as such."""
+    """A file the user wrote before mkchart wrote one. A values-ENV.yaml (the docs said to
+    write one) stays as it is and from now on counts as an edit of mkchart's, merged as
+    such; a README.md or values.schema.json stays theirs (plan_regen_given records it not)."""
     if not is_values_file(path):
         return FileChange(path, Action.KEEP, disk, disk, t("r.note.own_file"))
     missing = _missing_values(disk, theirs)
@@ -543,23 +543,28 @@ def plan_regen(chart: Path, answers_file: Path | None = None, sets: tuple[str, .
     return plan_regen_given(chart, read_inputs(Inputs(answers_file=answers_file, sets=sets), cwd), bump)
 
 
-def _schema_for_your_values(files: list[FileChange], theirs: Rendered) -> list[FileChange]:
-    """The values files as regen leaves them, held against the schema it writes: a key the
-    user added by hand to values.yaml (or a values-ENV.yaml) is allowed in the schema, as
-    if added there by hand too, rather than failing every `helm lint` and install."""
+def _edited_values(files: list[FileChange], theirs: Rendered) -> dict[str, Any]:
+    """The values files the user edited (regen leaves them other than mkchart renders
+    them), each read as Helm reads it (YAML 1.1's scalars); a file mkchart renders holds
+    only what its schema takes, so a fleet's regen --check reads none."""
+    found = {}
+    for change in files:
+        if is_values_file(change.path) and change.after is not None and change.after != theirs.get(change.path):
+            try:
+                found[change.path] = yamlio.parse_as_helm(_decode(change.after), change.path)
+            except MkchartError:
+                continue  # a values file beyond reading fails Helm on its own
+    return found
+
+
+def _schema_for_your_values(files: list[FileChange], edited: dict[str, Any]) -> list[FileChange]:
+    """The schema regen writes, held against the values files the user edited: a key they
+    added by hand to values.yaml (or a values-ENV.yaml) is allowed in the schema, as if
+    added there by hand too, rather than failing every `helm lint` and install."""
     schema = next((c for c in files if c.path == SCHEMA_FILE), None)
     if schema is None or schema.after is None or schema.action in (Action.CONFLICT, Action.UNRESOLVED, Action.KEEP):
         return files
-    trees = []
-    for change in files:
-        # A values file as mkchart renders it holds only keys its schema has: only the
-        # user's edits are read (a fleet's regen --check reads none).
-        if is_values_file(change.path) and change.after is not None and change.after != theirs.get(change.path):
-            try:
-                trees.append(yamlio.parse(_decode(change.after), change.path))
-            except MkchartError:
-                continue  # a values file beyond reading fails Helm on its own
-    text, allowed = valuesschema.allow_values(_decode(schema.after), trees)
+    text, allowed = valuesschema.allow_values(_decode(schema.after), list(edited.values()))
     if not allowed:
         return files
     after = _encode(text)
@@ -568,22 +573,10 @@ def _schema_for_your_values(files: list[FileChange], theirs: Rendered) -> list[F
     return [replace(c, action=action, after=after, note=note) if c is schema else c for c in files]
 
 
-def _parsed(change: FileChange | None) -> Any:
-    """A values file as Helm will read it (YAML 1.1's scalars)."""
-    if change is None or change.after is None:
-        return None
-    try:
-        return yamlio.parse_as_helm(_decode(change.after), change.path)
-    except MkchartError:
-        return None  # beyond reading: Helm says so itself
-
-
-def _values_warnings(name: str, files: list[FileChange], theirs: Rendered) -> list[str]:
+def _values_warnings(name: str, files: list[FileChange], edited: dict[str, Any]) -> list[str]:
     """Values the user edited by hand that the chart's schema refuses: regen keeps them, and
-    says so, since `helm lint` and every install would refuse the chart."""
-    by_path = {change.path: change for change in files}
-    schema_change = by_path.get(SCHEMA_FILE)
-    edited = [c for c in files if is_values_file(c.path) and c.after is not None and c.after != theirs.get(c.path)]
+    says so, since Helm refuses the chart with them."""
+    schema_change = next((c for c in files if c.path == SCHEMA_FILE), None)
     if not edited or schema_change is None or schema_change.after is None or schema_change.action is Action.KEEP:
         return []  # nothing edited, or a schema of the user's own
     try:
@@ -592,17 +585,29 @@ def _values_warnings(name: str, files: list[FileChange], theirs: Rendered) -> li
         return []  # the user's own text
     if not valuesschema.checkable(schema):
         return []  # keywords mkchart does not check with (a hand-added patternProperties)
-    base = _parsed(by_path.get(VALUES_YAML))
+    values = next((c for c in files if c.path == VALUES_YAML), None)
+    base = edited[VALUES_YAML] if VALUES_YAML in edited else _as_helm(values)
     found = []
-    for change in edited:
-        values = _parsed(change)
-        if not isinstance(values, dict) or not isinstance(base, dict):
+    for path, tree in edited.items():
+        if not isinstance(tree, dict) or not isinstance(base, dict):
             continue
-        held = values if change.path == VALUES_YAML else valuesschema.merged(base, values)
+        held = tree if path == VALUES_YAML else valuesschema.merged(base, tree)
         problem = valuesschema.problem(schema, held)
         if problem:
-            found.append(t("r.warn.values_schema", chart=name, file=change.path, problem=problem))
+            found.append(t("r.warn.values_schema", chart=name, file=path, problem=problem))
     return found
+
+
+def _as_helm(change: FileChange | None) -> Any:
+    """values.yaml as regen leaves it, read as Helm reads it (mkchart's own render: the
+    one-pass reader reads it)."""
+    if change is None or change.after is None:
+        return None
+    text = _decode(change.after)
+    try:
+        return yamlio.load_values(text) or yamlio.parse_as_helm(text, change.path)
+    except MkchartError:
+        return None
 
 
 def _edited(disks: dict[str, bytes | None], recorded: dict[str, str], config_paths: set[str]) -> set[str]:
@@ -651,7 +656,8 @@ def plan_regen_given(chart: Path, given: Given, bump: str = chart_version.DEFAUL
             files.append(decide_file(path, disk, merge_base.files.get(path), theirs.get(path), recorded.get(path),
                                      path in deleted))
     files = _one_workload(files, answers.new.answers.workload)
-    files = _schema_for_your_values(files, theirs)
+    edited_values = _edited_values(files, theirs)
+    files = _schema_for_your_values(files, edited_values)
     # What a chart repository would get differently: any file of the chart (not mkchart's
     # record, its stored base, or what an interrupted run left) written otherwise.
     bumped = None
@@ -671,7 +677,7 @@ def plan_regen_given(chart: Path, given: Given, bump: str = chart_version.DEFAUL
     return RegenPlan(chart, answers.new.answers, files,
                      [*answers.new.notes, *migrated, *damaged, *merge_base.notes(name)], left,
                      [*live_warnings(replace(answers.old, workload=_written_workload(answers)), answers.new.answers),
-                      *_values_warnings(name, files, theirs)],
+                      *_values_warnings(name, files, edited_values)],
                      bumped)
 
 
